@@ -76,7 +76,7 @@ class UsageRow:
 
 
 class JobStore(Protocol):
-    """Persistent jobs. Every state change is one conditional statement: two writers never both win."""
+    """Persistent jobs. A state change is one conditional statement: two writers never both win."""
 
     async def create(self, new: NewJob) -> Job: ...
     async def get(self, job_id: int) -> Job | None: ...
