@@ -1,0 +1,1 @@
+"""Persistence: the SQLite job store and its numbered schema migrations."""
