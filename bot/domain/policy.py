@@ -52,6 +52,7 @@ class Timing:
     max_poll_interval: float = 300.0
     job_timeout: float = 3600.0
     sweep_interval: float = 60.0
+    delivery_backoff: float = 2.0  # seconds before the first retry of a failed delivery; doubles
 
     def poll_delay(self, poll_count: int) -> float:
         """First poll after poll_interval, then doubling up to max_poll_interval."""

@@ -14,12 +14,12 @@ def check_draft(draft: Draft) -> None:
     """Raise RequestRuleError for the first rule the draft breaks."""
     check_prompt(draft.prompt)
     if draft.kind is JobKind.EXTEND:
-        check_quality(draft.options.quality.value)
+        check_quality(str(draft.options.quality))
         return
     if draft.kind is JobKind.ALEPH:
         check_aleph_media(draft)
         return
-    check_duration_and_quality(draft.options.duration, draft.options.quality.value)
+    check_duration_and_quality(draft.options.duration, str(draft.options.quality))
     check_aspect_ratio(draft)
 
 

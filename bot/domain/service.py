@@ -177,7 +177,7 @@ class JobService:
                 return
             except Exception:
                 logger.warning("delivery of job %s failed (attempt %s)", job.id, attempt + 1)
-                await self._sleep(2**attempt)
+                await asyncio.sleep(self.policy.timing.delivery_backoff * 2**attempt)
                 continue
             delivered = await self.store.mark_delivered(job.id, delivery, self.clock())
             self.metrics.inc("deliveries", "sent")
@@ -304,5 +304,18 @@ class JobService:
             raise JobNotFoundError(f"job {job_id} is gone")
         return job
 
-    async def _sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+
+async def keep_working(service: JobService, tick: float, sweep_every: float) -> None:
+    """Poll due jobs every `tick` seconds and sweep for undelivered ones every `sweep_every`;
+    a failing round is logged and the loop goes on."""
+    loop = asyncio.get_running_loop()
+    next_sweep = loop.time() + sweep_every
+    while True:
+        try:
+            await service.poll_due()
+            if loop.time() >= next_sweep:
+                next_sweep = loop.time() + sweep_every
+                await service.sweep()
+        except Exception:
+            logger.exception("polling round failed")
+        await asyncio.sleep(tick)
