@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
@@ -24,7 +23,7 @@ from bot.domain.models import (
 )
 from bot.domain.ports import NewJob, UsageRow
 from storage import queries
-from storage.migrate import migrate
+from storage.connection import open_database
 from storage.rows import (
     from_db_time,
     job_from_row,
@@ -34,17 +33,8 @@ from storage.rows import (
     to_db_time,
 )
 
-logger = logging.getLogger(__name__)
-
 Params = Mapping[str, Any]
 
-BUSY_TIMEOUT_MS = 5000
-_PRAGMAS = (
-    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA synchronous = NORMAL",
-)
 _POLLED = (JobState.QUEUED, JobState.GENERATING)
 _UNCHARGED = (JobState.FAILED, JobState.CANCELLED)
 
@@ -52,15 +42,6 @@ _UNCHARGED = (JobState.FAILED, JobState.CANCELLED)
 def _states(states: Collection[JobState]) -> str:
     """A set of states as one JSON parameter, read in SQL through json_each."""
     return json.dumps(sorted(state.value for state in states))
-
-
-async def _configure(db: aiosqlite.Connection) -> None:
-    db.row_factory = sqlite3.Row
-    for pragma in _PRAGMAS:
-        async with db.execute(pragma) as cursor:
-            row = await cursor.fetchone()
-        if pragma.startswith("PRAGMA journal_mode") and (row is None or row[0] != "wal"):
-            logger.warning("SQLite refused WAL mode; concurrent readers will wait on writers")
 
 
 class SqliteJobStore:
@@ -73,12 +54,7 @@ class SqliteJobStore:
     @asynccontextmanager
     async def open(cls, path: Path | str) -> AsyncIterator[SqliteJobStore]:
         """Open (creating the file and its folder), migrate, and close on exit."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        async with aiosqlite.connect(path, isolation_level=None) as db:
-            await _configure(db)
-            await migrate(db)
-            logger.info("job store open at %s", path)
+        async with open_database(Path(path)) as db:
             yield cls(db)
 
     # -- plumbing ---------------------------------------------------------------------------
