@@ -1,0 +1,92 @@
+"""The emulator's aiohttp application and a context manager that serves it on a free port."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from sandbox.runway import account_views, aleph_views, control_views, runway_views, upload_views
+from sandbox.runway.config import RunwayKnobs
+from sandbox.runway.engine import Engine
+from sandbox.runway.files import serve_file
+from sandbox.runway.keys import ENGINE
+from sandbox.runway.middleware import MIDDLEWARES
+from sandbox.runway.state import RUNWAY_STATE, RunwayState
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 100 * 1024 * 1024  # base64 uploads of a few tens of MB
+
+
+def create_runway_app(knobs: RunwayKnobs) -> web.Application:
+    """An offline stand-in for the provider's API host and upload host in one server."""
+    app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_BODY_BYTES)
+    state = RunwayState.create(knobs)
+    engine = Engine(state)
+    app[RUNWAY_STATE] = state
+    app[ENGINE] = engine
+    app.cleanup_ctx.append(_engine_running)
+    _add_routes(app.router)
+    return app
+
+
+async def _engine_running(app: web.Application) -> AsyncIterator[None]:
+    async with app[ENGINE].running():
+        yield
+
+
+def _add_routes(router: web.UrlDispatcher) -> None:
+    router.add_post("/api/v1/runway/generate", runway_views.generate)
+    router.add_get("/api/v1/runway/record-detail", runway_views.record_detail_view)
+    router.add_post("/api/v1/runway/extend", runway_views.extend)
+    router.add_post("/api/v1/aleph/generate", aleph_views.aleph_generate)
+    router.add_get("/api/v1/aleph/record-info", aleph_views.aleph_record_info_view)
+    router.add_get("/api/v1/chat/credit", account_views.credit)
+    router.add_post("/api/v1/common/download-url", account_views.download_url)
+    router.add_post("/api/file-stream-upload", upload_views.stream_upload)
+    router.add_post("/api/file-base64-upload", upload_views.base64_upload)
+    router.add_post("/api/file-url-upload", upload_views.url_upload)
+    router.add_get("/files/{tail:.+}", serve_file)
+    router.add_get("/_emulator/requests", control_views.requests_view)
+    router.add_get("/_emulator/tasks", control_views.tasks_view)
+    router.add_get("/_emulator/callbacks", control_views.callbacks_view)
+    router.add_get("/_emulator/knobs", control_views.knobs_view)
+    router.add_post("/_emulator/knobs", control_views.update_knobs_view)
+    router.add_post("/_emulator/tasks/{task_id}/expire", control_views.expire_view)
+
+
+@dataclass(frozen=True, slots=True)
+class RunningRunway:
+    url: str
+    state: RunwayState
+    app: web.Application
+
+
+@asynccontextmanager
+async def serve_runway(
+    knobs: RunwayKnobs, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningRunway]:
+    """Serve the emulator until the block exits; port 0 picks a free port."""
+    app = create_runway_app(knobs)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound_host, bound_port = runner.addresses[0][:2]
+        url = f"http://{_url_host(host, bound_host)}:{bound_port}"
+        yield RunningRunway(url, app[RUNWAY_STATE], app)
+    finally:
+        await runner.cleanup()
+
+
+def _url_host(requested: str, bound: str) -> str:
+    """The host to put in URLs: the one asked for, or the bound one for a wildcard."""
+    wildcard = not requested or ipaddress.ip_address(bound).is_unspecified
+    host = bound if wildcard else requested
+    return f"[{host}]" if ":" in host else host
