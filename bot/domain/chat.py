@@ -118,9 +118,9 @@ class ChatService:
         )
 
 
-def _root(job: Job, by_task: dict[str | None, Job]) -> Job:
+def _root(job: Job, by_task: dict[str, Job]) -> Job:
     seen = {job.id}
-    while job.parent_task_id in by_task:
+    while job.parent_task_id is not None and job.parent_task_id in by_task:
         parent = by_task[job.parent_task_id]
         if parent.id in seen:
             break

@@ -1,0 +1,1 @@
+"""One module per feature; each handler parses, calls one service method and renders."""
