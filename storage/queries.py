@@ -58,8 +58,11 @@ SET_STATUS_MESSAGE = "UPDATE jobs SET status_message_id = :message_id WHERE id =
 
 MARK_SUBMITTED = """
 UPDATE jobs
-SET state = 'queued', task_id = :task_id, next_poll_at = :next_poll_at, updated_at = :now
-WHERE id = :id AND state = 'submitting'
+SET task_id = :task_id,
+    next_poll_at = CASE WHEN state = 'submitting' THEN :next_poll_at ELSE next_poll_at END,
+    state = CASE WHEN state = 'submitting' THEN 'queued' ELSE state END,
+    updated_at = :now
+WHERE id = :id AND (state = 'submitting' OR task_id IS NULL)
 RETURNING *
 """
 

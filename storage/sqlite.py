@@ -117,7 +117,9 @@ class SqliteJobStore:
     async def mark_submitted(
         self, job_id: int, task_id: str, next_poll_at: datetime, now: datetime
     ) -> Job | None:
-        """SUBMITTING -> QUEUED with the provider's task id; None if the job moved meanwhile."""
+        """SUBMITTING -> QUEUED with the provider's task id. A job that a callback already moved
+        on (it found the job by its token) keeps its state and gains the task id. None when the
+        job has a task id and has moved on."""
         params = {
             "id": job_id,
             "task_id": task_id,

@@ -124,8 +124,8 @@ class JobService:
         first_poll = now + timedelta(seconds=self.policy.timing.poll_delay(0))
         moved = await self.store.mark_submitted(job.id, task_id, first_poll, now)
         logger.info("job %s submitted as task %s", job.id, task_id)
-        if moved is None:  # a callback overtook us; it already moved the job on
-            return await self._reload(job.id)
+        if moved is None or moved.state is not JobState.QUEUED:
+            return await self._reload(job.id)  # a callback overtook us and moved the job on
         return await self._show_status(moved)
 
     # -- the one way in for results -----------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from bot.domain.models import Delivery, JobState
 from storage.sqlite import SqliteJobStore
-from tests.storage.factories import T0, at, job_in, must
+from tests.storage.factories import T0, at, job_in, must, new_job
 
 S = JobState
 FINISHING = [S.QUEUED, S.GENERATING, S.SUCCEEDED, S.FAILED, S.CANCELLED]
@@ -85,6 +85,20 @@ async def test_mark_submitted_only_from_submitting(store: SqliteJobStore, start:
     else:
         assert moved is None
         assert await store.get(before.id) == before
+
+
+async def test_a_job_overtaken_by_its_callback_keeps_its_state_and_gains_the_task_id(
+    store: SqliteJobStore,
+) -> None:
+    job = await store.create(new_job())
+    must(await store.advance(job.id, S.SUCCEEDED, at(1), video_url="https://v/1.mp4"))
+    moved = must(await store.mark_submitted(job.id, "late-task", at(3), at(2)))
+    assert (moved.state, moved.task_id, moved.video_url) == (
+        S.SUCCEEDED,
+        "late-task",
+        "https://v/1.mp4",
+    )
+    assert await store.mark_submitted(job.id, "again", at(3), at(2)) is None
 
 
 async def test_a_task_id_belongs_to_one_job(store: SqliteJobStore) -> None:
