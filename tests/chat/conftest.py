@@ -1,0 +1,102 @@
+"""The whole bot on real HTTP both ways: the Telegram Bot API emulator, the Runway API emulator,
+the bot's own HTTP server for callbacks, and a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.wiring import RunningBot, running_bot
+from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
+from sandbox.telegram import RunningTelegram, SandboxClient, TelegramEmulatorConfig, serve_telegram
+from tests.support import free_port
+
+TOKEN = "1000:sandbox"
+Message = dict[str, Any]
+
+
+@dataclass
+class Sandbox:
+    telegram: RunningTelegram
+    runway: RunningRunway
+    bot: RunningBot
+
+    @property
+    def client(self) -> SandboxClient:
+        return self.telegram.client
+
+    async def too_many_requests(self) -> int:
+        stats = await self.client.stats()
+        return int(stats["too_many_requests"])
+
+
+StartSandbox = Callable[..., AbstractAsyncContextManager[Sandbox]]
+
+
+def bot_settings(
+    telegram: RunningTelegram, runway: RunningRunway, db: Path, **overrides: Any
+) -> Settings:
+    port = free_port()
+    values: dict[str, Any] = {
+        "telegram_bot_token": SecretStr(TOKEN),
+        "telegram_api_url": telegram.url,
+        "runway_api_key": SecretStr("sandbox-key"),
+        "runway_api_url": runway.url,
+        "runway_upload_url": runway.url,
+        "public_url": f"http://127.0.0.1:{port}",
+        "http_host": "127.0.0.1",
+        "http_port": port,
+        "database_path": str(db),
+        "poll_interval_seconds": 0.5,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def start_sandbox(tmp_path: Path) -> StartSandbox:
+    """`async with start_sandbox(knobs=..., **settings) as sandbox:` runs all of it."""
+
+    @asynccontextmanager
+    async def start(
+        knobs: RunwayKnobs | None = None,
+        config: TelegramEmulatorConfig | None = None,
+        **overrides: Any,
+    ) -> AsyncIterator[Sandbox]:
+        knobs = knobs or RunwayKnobs(latency=0.3, fps=4)
+        async with (
+            serve_runway(knobs) as runway,
+            serve_telegram(config or TelegramEmulatorConfig()) as telegram,
+        ):
+            settings = bot_settings(telegram, runway, tmp_path / "bot.sqlite3", **overrides)
+            async with running_bot(settings) as bot:
+                yield Sandbox(telegram, runway, bot)
+
+    return start
+
+
+@pytest.fixture
+async def sandbox(start_sandbox: StartSandbox) -> AsyncIterator[Sandbox]:
+    async with start_sandbox() as running:
+        yield running
+
+
+def has_video(message: Message) -> bool:
+    return "video" in message
+
+
+def text_of(message: Message) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def buttons_of(message: Message) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard") or []
+    return [str(button.get("callback_data")) for row in rows for button in row]
