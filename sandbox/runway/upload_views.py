@@ -41,6 +41,8 @@ class Target:
 
 
 async def stream_upload(request: web.Request) -> web.Response:
+    if request.content_type != "multipart/form-data":
+        raise ApiError(422, "file-stream-upload takes multipart/form-data with a file part")
     with _upload_dir(request) as upload_dir:
         incoming = upload_dir / ".incoming"
         fields, original, mime = await _read_multipart(request, incoming)
