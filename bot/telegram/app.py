@@ -110,6 +110,7 @@ def add_handlers(application: ChatApplication) -> None:
             MessageHandler(channel_video, channel.channel_video),
             MessageHandler(filters.PHOTO | filters.Document.IMAGE, photo.photo),
             MessageHandler(filters.VIDEO | filters.Document.VIDEO, aleph.video_message),
+            MessageHandler(filters.Document.ALL | filters.AUDIO, photo.unsupported),
             MessageHandler(text_reply, extend.reply),
             MessageHandler(private_text & filters.UpdateType.MESSAGE, video.plain_text),
             CallbackQueryHandler(buttons.job_button, pattern=keyboards.JOB_PATTERN),

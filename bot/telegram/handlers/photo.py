@@ -52,3 +52,12 @@ async def photo(update: Update, context: ChatContext) -> None:
     async with downloaded(context.bot, incoming) as media:
         draft = Draft(JobKind.IMAGE, request.prompt, options, media)
         await submit(update, context, draft, source_file_id=incoming.file_id)
+
+
+async def unsupported(update: Update, context: ChatContext) -> None:
+    """Any other file: in private chats, or with /video in groups, say what we take."""
+    message = update.effective_message
+    if message is None:
+        return
+    if is_private(update) or _command_of(message.caption or "") in VIDEO_COMMANDS:
+        await answer(update, context, "media.unsupported")
