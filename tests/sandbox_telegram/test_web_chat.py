@@ -33,14 +33,19 @@ VIDEO_CAN_PLAY = """(id) => new Promise((resolve) => {
 
 
 @pytest.fixture
-async def page(sandbox: RunningTelegram) -> AsyncIterator[Any]:
+def chromium() -> Path:
     if not CHROMIUM.exists():
         pytest.skip("needs Chromium at /usr/bin/chromium: apt-get install chromium")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def page(sandbox: RunningTelegram, chromium: Path) -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            executable_path=str(chromium), args=CHROMIUM_ARGS
         )
         try:
             tab = await browser.new_page(viewport={"width": 1200, "height": 800})
