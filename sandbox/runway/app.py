@@ -52,6 +52,7 @@ def _add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/api/file-base64-upload", upload_views.base64_upload)
     router.add_post("/api/file-url-upload", upload_views.url_upload)
     router.add_get("/files/{tail:.+}", serve_file)
+    router.add_get("/", control_views.index_view)
     router.add_get("/_emulator/requests", control_views.requests_view)
     router.add_get("/_emulator/tasks", control_views.tasks_view)
     router.add_get("/_emulator/callbacks", control_views.callbacks_view)

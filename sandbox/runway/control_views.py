@@ -9,6 +9,17 @@ from sandbox.runway.keys import ENGINE
 from sandbox.runway.records import task_summary
 
 
+async def index_view(request: web.Request) -> web.Response:
+    """What a person trying the emulator sees at `/`: its routes and current knobs."""
+    routes = sorted(
+        f"{route.method} {route.resource.canonical}"
+        for route in request.app.router.routes()
+        if route.resource and route.method != "HEAD" and route.resource.canonical != "/"
+    )
+    knobs = knobs_as_json(request.app[ENGINE].state.knobs)
+    return web.json_response({"service": "Runway API emulator", "routes": routes, "knobs": knobs})
+
+
 async def requests_view(request: web.Request) -> web.Response:
     state = request.app[ENGINE].state
     return web.json_response({"requests": [r.as_json() for r in state.requests]})

@@ -166,10 +166,12 @@ class Engine:
             logger.error("background work failed", exc_info=job.exception())
 
     async def _stop_background(self) -> None:
-        jobs = list(self._background)
-        for job in jobs:
-            job.cancel()
-        await asyncio.gather(*jobs, return_exceptions=True)
+        """Cancel every task and callback, including any spawned while stopping."""
+        while self._background:
+            jobs = list(self._background)
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
 
     async def _run(self, task: Task, plan: RenderPlan) -> None:
         production = asyncio.create_task(self._produce(task, plan))

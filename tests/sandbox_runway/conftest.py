@@ -18,7 +18,7 @@ from tests.sandbox_runway.helpers import TEST_KEY
 @pytest.fixture
 async def runway() -> AsyncIterator[RunningRunway]:
     knobs = RunwayKnobs(
-        api_key=TEST_KEY, latency=0.2, seed=7, callback_retry_delays=(0.05, 0.1, 0.1)
+        api_key=TEST_KEY, latency=0.2, seed=7, fps=6, callback_retry_delays=(0.05, 0.1, 0.1)
     )
     async with serve_runway(knobs) as running:
         yield running

@@ -48,6 +48,13 @@ async def test_tasks_are_listed_and_can_expire(api: aiohttp.ClientSession) -> No
     assert (await envelope(api, "POST", "/api/v1/runway/extend", json=extend))["code"] == 422
 
 
+async def test_the_index_lists_routes_and_knobs(api: aiohttp.ClientSession) -> None:
+    async with api.get("/") as response:
+        index = await response.json()
+    assert "POST /api/v1/runway/generate" in index["routes"]
+    assert index["knobs"]["latency"] == 0.2
+
+
 @pytest.mark.parametrize(
     "change", [{"latency": "slow"}, {"unknown": 1}, {"credits": 1.5}, {"api_key": 3}, [1]]
 )

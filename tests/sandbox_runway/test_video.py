@@ -149,7 +149,7 @@ async def test_a_file_that_is_no_image_fails_the_task(
 async def test_extend_continues_the_parent_in_its_aspect_ratio(
     api: aiohttp.ClientSession, tmp_path: Path
 ) -> None:
-    parent = await render(api, {**TEXT_BODY, "aspectRatio": "3:4", "duration": 10})
+    parent = await render(api, {**TEXT_BODY, "aspectRatio": "3:4"})
     body = {
         "taskId": parent["taskId"],
         "prompt": "the cat jumps",
@@ -196,7 +196,7 @@ async def test_padding_makes_big_files_that_still_decode(
 async def test_a_720p_clip_renders_well_under_two_seconds(
     api: aiohttp.ClientSession, runway: RunningRunway
 ) -> None:
-    await set_knobs(api, latency=0.0)
+    await set_knobs(api, latency=0.0, fps=12)  # the default frame rate
     started = time.monotonic()
     await render(api, TEXT_BODY)
     assert time.monotonic() - started < 2.0
