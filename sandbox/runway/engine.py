@@ -109,7 +109,7 @@ class Engine:
     ) -> Task:
         prompt = request.common.prompt
         return Task(
-            task_id=uuid.uuid4().hex,
+            task_id=str(uuid.uuid4()),
             kind=kind,
             params=request.params,
             prompt=prompt,
@@ -239,7 +239,7 @@ class Engine:
             task.state = TaskState.FAIL
             logger.info("task %s failed: %s", task.task_id, failure.message)
             return
-        task.video_id = uuid.uuid4().hex
+        task.video_id = str(uuid.uuid4())
         task.video_url = self.result_url(task, ".mp4")
         task.image_url = self.result_url(task, ".png")
         task.state = TaskState.SUCCESS
