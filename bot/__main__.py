@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Coroutine
@@ -16,6 +17,9 @@ from bot.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
+    # python-telegram-bot 22 opt-in: durations such as RetryAfter.retry_after as timedelta
+    # (the int form is deprecated and warns on every flood-control answer).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot, configured from the environment or .env")

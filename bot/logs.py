@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 # A bot token inside a Bot API URL: /bot<id>:<secret>/ or /file/bot<id>:<secret>/
-TOKEN_IN_URL = re.compile(r"(/bot)[^/\s]+")
+TOKEN_IN_URL = re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+")
 
 
 class RedactingFilter(logging.Filter):
