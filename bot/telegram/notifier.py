@@ -101,7 +101,7 @@ class TelegramNotifier:
         self, origin: Origin, body: str, markup: InlineKeyboardMarkup | None = None
     ) -> Message:
         """A paced text reply to the request, in its chat and topic."""
-        await self.pacer.wait(origin.chat_id)
+        self.pacer.note(origin.chat_id)
         return await call(
             lambda: self.bot.send_message(
                 origin.chat_id,
@@ -161,7 +161,7 @@ class TelegramNotifier:
         markup: InlineKeyboardMarkup | None,
     ) -> Message:
         """A paced video reply to the request, by URL, file_id or upload."""
-        await self.pacer.wait(origin.chat_id)
+        self.pacer.note(origin.chat_id)
         return await call(
             lambda: self.bot.send_video(
                 origin.chat_id,

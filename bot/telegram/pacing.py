@@ -18,14 +18,23 @@ def interval_for(chat_id: int) -> float:
 
 
 class ChatPacer:
-    """Hands out send slots per chat, spaced by the chat's interval. Reservation-based: callers
-    sleep until their own slot, so concurrent senders queue up instead of bursting."""
+    """Spaces status edits per chat by the chat's interval. Reservation-based: callers sleep
+    until their own slot, so concurrent editors queue up instead of bursting. New messages
+    (statuses, videos) are not held back; PTB's AIORateLimiter paces those per group and
+    overall, and they push the next edit back."""
 
     def __init__(self, interval: Callable[[int], float] = interval_for) -> None:
         self._interval = interval
         self._next: dict[int, float] = {}
 
+    def note(self, chat_id: int) -> None:
+        """A message goes out now without waiting (a reply the user is waiting for): the next
+        edit in this chat keeps its distance from it."""
+        now = time.monotonic()
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), now + self._interval(chat_id))
+
     async def wait(self, chat_id: int) -> None:
+        """Wait for this chat's next edit slot and take it."""
         now = time.monotonic()
         slot = max(now, self._next.get(chat_id, 0.0))
         self._next[chat_id] = slot + self._interval(chat_id)
