@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID
 from tests.chat.conftest import Message, Sandbox, buttons_of, has_video, text_of
 
 
-def video_about(words: str) -> object:
+def video_about(words: str) -> Callable[[Message], bool]:
     return lambda m: has_video(m) and words in text_of(m)
 
 
