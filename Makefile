@@ -24,6 +24,7 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python -m bench.delivery_memory
 	$(BIN)/python -m bench.flood_pacing
+	$(BIN)/python -m bench.render_speed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
