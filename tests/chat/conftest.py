@@ -3,6 +3,8 @@ the bot's own HTTP server for callbacks, and a real SQLite file."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -125,3 +127,12 @@ async def send_large_file(
     assert body["ok"], body
     result: Message = body["result"]
     return result
+
+
+async def answer_of(sandbox: Sandbox, query: dict[str, Any]) -> dict[str, Any]:
+    """The bot's answerCallbackQuery, which must come within a second of the press."""
+    deadline = time.monotonic() + 1.0
+    while (answer := await sandbox.client.callback_answer(str(query["id"]))) is None:
+        assert time.monotonic() < deadline, "the button was not answered within a second"
+        await asyncio.sleep(0.02)
+    return answer
