@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -38,6 +37,7 @@ from bot.telegram.handlers import (
 from bot.telegram.handlers import (
     settings as settings_handlers,
 )
+from bot.telegram.ratelimit import ChatRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def build_bot(settings: Settings) -> ExtBot[int]:
         base_file_url=f"{settings.telegram_api_url}/file/bot",
         request=HTTPXRequest(connection_pool_size=16, media_write_timeout=MEDIA_WRITE_TIMEOUT),
         get_updates_request=HTTPXRequest(read_timeout=30.0),
-        rate_limiter=AIORateLimiter(max_retries=2),
+        rate_limiter=ChatRateLimiter(),
     )
 
 

@@ -161,6 +161,23 @@ async def test_a_burst_of_jobs_is_delivered_within_the_flood_limits(
         assert (len(private), len(group)) == (4, 4)
 
 
+async def test_quick_commands_in_a_private_chat_are_answered_by_pacing_not_refused(
+    start_sandbox: StartSandbox,
+) -> None:
+    async with start_sandbox() as sandbox:
+        client = sandbox.client
+        requests = [await client.send_text(PRIVATE_CHAT_ID, "/help") for _ in range(6)]
+        last = requests[-1]["message_id"]
+
+        def answers_last(message: dict[str, Any]) -> bool:
+            return message.get("reply_to_message", {}).get("message_id") == last
+
+        await client.wait_for_message(PRIVATE_CHAT_ID, answers_last, timeout=20)
+        answers = [m for m in await client.messages(PRIVATE_CHAT_ID) if "reply_to_message" in m]
+        assert len(answers) == 6
+        assert await sandbox.too_many_requests() == 0
+
+
 async def test_a_restart_mid_job_delivers_the_video_exactly_once(tmp_path: Path) -> None:
     knobs = RunwayKnobs(latency=2.0, fps=4)
     async with (
