@@ -170,7 +170,7 @@ async def test_quick_commands_in_a_private_chat_are_answered_by_pacing_not_refus
         last = requests[-1]["message_id"]
 
         def answers_last(message: dict[str, Any]) -> bool:
-            return message.get("reply_to_message", {}).get("message_id") == last
+            return bool(message.get("reply_to_message", {}).get("message_id") == last)
 
         await client.wait_for_message(PRIVATE_CHAT_ID, answers_last, timeout=20)
         answers = [m for m in await client.messages(PRIVATE_CHAT_ID) if "reply_to_message" in m]

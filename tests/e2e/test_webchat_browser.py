@@ -1,0 +1,72 @@
+"""A person in the web chat, in real headless Chromium, with the real bot and both emulators:
+type /video, watch the status move, and see a playable video arrive."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.telegram import PRIVATE_CHAT_ID
+from tests.chat.conftest import Sandbox, StartSandbox, has_video
+from tests.sandbox_telegram.test_web_chat import CHROMIUM_ARGS, VIDEO_CAN_PLAY, chromium
+
+pytestmark = pytest.mark.browser
+
+__all__ = ["chromium"]
+
+
+@pytest.fixture
+async def system(start_sandbox: StartSandbox) -> AsyncIterator[Sandbox]:
+    async with start_sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+async def page(system: Sandbox, chromium: Path) -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        try:
+            tab = await browser.new_page(viewport={"width": 1280, "height": 860})
+            await tab.goto(system.telegram.url)
+            await tab.wait_for_selector("body[data-ready=true]")
+            yield tab
+        finally:
+            await browser.close()
+
+
+async def test_a_person_makes_a_video_in_the_web_chat(
+    page: Any, system: Sandbox, tmp_path: Path
+) -> None:
+    await page.fill("#input", "/video a lighthouse in a storm, waves crashing --ar 16:9")
+    await page.press("#input", "Enter")
+
+    video = await system.client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=30)
+    bubble = f'.msg[data-message-id="{video["message_id"]}"]'
+    await page.wait_for_selector(f"{bubble} video", timeout=10_000)
+    assert await page.evaluate(VIDEO_CAN_PLAY, video["message_id"]) >= 2
+    assert "lighthouse" in await page.inner_text(f"{bubble} .quote")
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('.msg')].some(m => m.innerText.includes('✅'))",
+        timeout=10_000,
+    )
+
+    shot = tmp_path / "web-chat.png"
+    await page.screenshot(path=str(shot))
+    print(f"web chat screenshot: {shot}")
+    if target := _screenshot_target():
+        shutil.copyfile(shot, target)
+
+
+def _screenshot_target() -> Path | None:
+    """`WEBCHAT_SCREENSHOT=docs/webchat.png make test` refreshes the README's picture."""
+    value = os.environ.get("WEBCHAT_SCREENSHOT")
+    return Path(value) if value else None
