@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -69,7 +70,7 @@ def build_application(
         .bot(bot)
         .context_types(context_types())
         .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(_post_init)
+        .application_class(CommandsApplication)
     )
     if settings.webhook_mode:
         builder = builder.updater(None)
@@ -80,8 +81,17 @@ def build_application(
     return application
 
 
-async def _post_init(application: ChatApplication) -> None:
-    await register_commands(application.bot)
+class CommandsApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """Registers the command menus while initializing. PTB calls `post_init` only from
+    run_polling/run_webhook; the bot runs its Application by hand (`async with application`),
+    so `initialize` is the hook both ways of running share."""
+
+    async def initialize(self) -> None:
+        await super().initialize()
+        try:
+            await register_commands(self.bot)
+        except TelegramError as exc:
+            logger.warning("could not register the command menus: %s", exc)
 
 
 def _command(names: str | tuple[str, ...], callback: Any) -> CommandHandler[ChatContext, None]:

@@ -105,7 +105,7 @@ async def test_blocked_user_is_undeliverable_without_a_retry_storm(
         await eventually(undeliverable, timeout=20, what="the job to be undeliverable")
         await asyncio.sleep(1.0)
         stats = await client.stats()
-        assert stats["requests"].get("sendVideo", 0) <= 1
+        assert stats["requests"].get("sendVideo", 0) == 1  # tried once, then left alone
         assert stats["too_many_requests"] == 0
 
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
 from telegram import ForceReply, InputFile, Message, ReplyParameters, Update
 from telegram.error import TelegramError
 
@@ -16,6 +17,7 @@ from bot.domain.errors import JobNotFoundError
 from bot.domain.models import Job, JobKind, Origin
 from bot.telegram import keyboards
 from bot.telegram.context import Awaiting, ChatContext, Prompt
+from bot.telegram.downloads import TooLargeError
 from bot.telegram.i18n import text
 from bot.telegram.media import Incoming, downloaded
 from bot.telegram.permissions import may_press
@@ -117,7 +119,7 @@ async def stitch(update: Update, context: ChatContext, job: Job) -> None:
         try:
             parts = await fetch_parts(urls, Path(tmp))
             joined = await join(parts, Path(tmp) / f"chain-{job.id}.mp4")
-        except (StitchError, OSError, Exception) as exc:
+        except (StitchError, TooLargeError, OSError, aiohttp.ClientError) as exc:
             logger.warning("stitching job %s failed: %s", job.id, type(exc).__name__)
             await answer(update, context, "stitch.failed")
             return
