@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import TextIO
 
 # A bot token inside a Bot API URL: /bot<id>:<secret>/ or /file/bot<id>:<secret>/
 TOKEN_IN_URL = re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+")
@@ -27,11 +28,20 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler()
+def redacting_handler(secrets: Iterable[str] = (), stream: TextIO | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    return handler
+
+
+def quiet_noisy_loggers() -> None:
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+
+
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    logging.basicConfig(level=level.upper(), handlers=[redacting_handler(secrets)], force=True)
+    quiet_noisy_loggers()

@@ -50,7 +50,10 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
         store = await stack.enter_async_context(SqliteJobStore.open(settings.database_path))
         bot = build_bot(settings)
         service = JobService(
-            store, create_provider(settings, session), TelegramNotifier(bot, session), _policy(settings)
+            store,
+            create_provider(settings, session),
+            TelegramNotifier(bot, session),
+            _policy(settings),
         )
         chat = ChatService(service)
         application = build_application(settings, bot, service, chat)
