@@ -1,0 +1,45 @@
+"""Delivery paths by size, and failures explained in the status message."""
+
+from __future__ import annotations
+
+from sandbox.runway import RunwayKnobs
+from sandbox.telegram import PRIVATE_CHAT_ID
+from tests.chat.conftest import Sandbox, StartSandbox, has_video, text_of
+
+MB = 1024 * 1024
+
+
+async def test_video_over_twenty_megabytes_is_uploaded(start_sandbox: StartSandbox) -> None:
+    async with start_sandbox(
+        knobs=RunwayKnobs(latency=0.3, fps=4, min_video_bytes=21 * MB)
+    ) as sandbox:
+        client = sandbox.client
+        await client.send_text(PRIVATE_CHAT_ID, "/video a big wave")
+        video = await client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=30)
+        assert video["video"]["file_size"] > 20 * MB
+        assert await sandbox.too_many_requests() == 0
+
+
+async def test_video_over_fifty_megabytes_becomes_a_link(start_sandbox: StartSandbox) -> None:
+    async with start_sandbox(
+        knobs=RunwayKnobs(latency=0.3, fps=4, min_video_bytes=51 * MB)
+    ) as sandbox:
+        client = sandbox.client
+        await client.send_text(PRIVATE_CHAT_ID, "/video a huge wave")
+        note = await client.wait_for_message(
+            PRIVATE_CHAT_ID, lambda m: "50 MB" in text_of(m), timeout=30
+        )
+        assert "http" in text_of(note)
+        job = (await sandbox.bot.store.recent(PRIVATE_CHAT_ID, 1))[0]
+        assert job.delivery is not None and job.delivery.message_id == note["message_id"]
+
+
+async def test_moderation_failure_is_explained_in_the_status(sandbox: Sandbox) -> None:
+    client = sandbox.client
+    request = await client.send_text(PRIVATE_CHAT_ID, "/video something [[nsfw]]")
+    status = await client.wait_for_message(
+        PRIVATE_CHAT_ID, lambda m: "content rules" in text_of(m), timeout=20
+    )
+    assert status["reply_to_message"]["message_id"] == request["message_id"]
+    assert "Rephrase" in text_of(status)
+    assert not [m for m in await client.messages(PRIVATE_CHAT_ID) if has_video(m)]
