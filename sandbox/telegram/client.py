@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -152,11 +153,13 @@ class SandboxClient:
         form = aiohttp.FormData()
         for key, value in _fields(caption, user_id, reply_to, thread_id).items():
             form.add_field(key, str(value))
+        # A file object, not bytes: aiohttp warns about large bytes payloads.
         if isinstance(source, bytes):
-            data, name = source, default_name
+            payload, name = io.BytesIO(source), default_name
         else:
-            data, name = await asyncio.to_thread(Path(source).read_bytes), Path(source).name
-        form.add_field(field, data, filename=name)
+            data = await asyncio.to_thread(Path(source).read_bytes)
+            payload, name = io.BytesIO(data), Path(source).name
+        form.add_field(field, payload, filename=name)
         result: Message = await self._call("POST", f"/chats/{chat_id}/messages", data=form)
         return result
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from pydantic import SecretStr
 
@@ -19,7 +18,6 @@ from bot.config import Settings
 from bot.wiring import RunningBot, running_bot
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
 from sandbox.telegram import (
-    YOU_ID,
     RunningTelegram,
     SandboxClient,
     TelegramEmulatorConfig,
@@ -109,24 +107,6 @@ def buttons_of(message: Message) -> list[str]:
     markup = message.get("reply_markup") or {}
     rows = markup.get("inline_keyboard") or []
     return [str(button.get("callback_data")) for row in rows for button in row]
-
-
-async def send_large_file(
-    sandbox: Sandbox, chat_id: int, field: str, path: Path, caption: str
-) -> Message:
-    """Like SandboxClient.send_video/send_document, but streams the body (a big bytes body
-    trips aiohttp's ResourceWarning)."""
-    form = aiohttp.FormData()
-    form.add_field("text", caption)
-    form.add_field("user_id", str(YOU_ID))
-    with path.open("rb") as handle:
-        form.add_field(field, handle, filename=path.name)
-        url = f"{sandbox.telegram.url}/_emulator/chats/{chat_id}/messages"
-        async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
-            body = await response.json()
-    assert body["ok"], body
-    result: Message = body["result"]
-    return result
 
 
 async def answer_of(sandbox: Sandbox, query: dict[str, Any]) -> dict[str, Any]:

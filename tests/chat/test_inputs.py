@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID
-from tests.chat.conftest import Sandbox, has_video, send_large_file, text_of
+from tests.chat.conftest import Sandbox, has_video, text_of
 from tests.chat.media import jpeg_bytes
 
 
@@ -84,7 +84,7 @@ async def test_aleph_without_a_video_explains_itself(sandbox: Sandbox) -> None:
 async def test_aleph_over_ten_megabytes_is_refused(sandbox: Sandbox, tmp_path: Path) -> None:
     big = tmp_path / "big.mp4"
     big.write_bytes(b"\x00" * (11 * 1024 * 1024))
-    await send_large_file(sandbox, PRIVATE_CHAT_ID, "video", big, "/aleph make it snowy")
+    await sandbox.client.send_video(PRIVATE_CHAT_ID, big, "/aleph make it snowy")
     answer = await sandbox.client.wait_for_message(
         PRIVATE_CHAT_ID, lambda m: "at most 10 MB" in text_of(m)
     )
@@ -94,5 +94,5 @@ async def test_aleph_over_ten_megabytes_is_refused(sandbox: Sandbox, tmp_path: P
 async def test_photo_over_twenty_megabytes_is_refused(sandbox: Sandbox, tmp_path: Path) -> None:
     big = tmp_path / "big.png"
     big.write_bytes(b"\x00" * (21 * 1024 * 1024))
-    await send_large_file(sandbox, PRIVATE_CHAT_ID, "document", big, "animate")
+    await sandbox.client.send_document(PRIVATE_CHAT_ID, big, "animate")
     await sandbox.client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "20 MB" in text_of(m))

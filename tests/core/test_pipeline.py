@@ -101,7 +101,7 @@ async def test_a_restart_with_jobs_in_flight_delivers_each_exactly_once(
     await asyncio.sleep(1.5)  # the emulator finishes the tasks while the bot is away
     async with pipelines.start(notifier=notifier, poll_interval=0.3) as bot:
         for job in jobs:
-            await eventually(lambda job_id=job.id: delivered(bot, job_id))  # type: ignore[misc]
+            await eventually(lambda job_id=job.id: delivered(bot, job_id))
         await asyncio.sleep(0.5)
     assert sorted(j.id for j in notifier.deliveries) == sorted(j.id for j in jobs)
 
