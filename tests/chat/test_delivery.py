@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox.runway import RunwayKnobs
 from sandbox.telegram import PRIVATE_CHAT_ID
 from tests.chat.conftest import Sandbox, StartSandbox, has_video, text_of
+from tests.support import eventually
 
 MB = 1024 * 1024
 
@@ -30,8 +31,12 @@ async def test_video_over_fifty_megabytes_becomes_a_link(start_sandbox: StartSan
             PRIVATE_CHAT_ID, lambda m: "50 MB" in text_of(m), timeout=30
         )
         assert "http" in text_of(note)
-        job = (await sandbox.bot.store.recent(PRIVATE_CHAT_ID, 1))[0]
-        assert job.delivery is not None and job.delivery.message_id == note["message_id"]
+
+        async def recorded_as_delivered() -> bool:
+            job = (await sandbox.bot.store.recent(PRIVATE_CHAT_ID, 1))[0]
+            return job.delivery is not None and job.delivery.message_id == note["message_id"]
+
+        await eventually(recorded_as_delivered, what="the link recorded as the delivery")
 
 
 async def test_moderation_failure_is_explained_in_the_status(sandbox: Sandbox) -> None:
