@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from sandbox.telegram import PRIVATE_CHAT_ID
+from tests.browser import VIDEO_CAN_PLAY, chromium, web_chat_page
 from tests.chat.conftest import Sandbox, StartSandbox, has_video
-from tests.sandbox_telegram.test_web_chat import CHROMIUM_ARGS, VIDEO_CAN_PLAY, chromium
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +28,8 @@ async def system(start_sandbox: StartSandbox) -> AsyncIterator[Sandbox]:
 
 @pytest.fixture
 async def page(system: Sandbox, chromium: Path) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS
-        )
-        try:
-            tab = await browser.new_page(viewport={"width": 1280, "height": 860})
-            await tab.goto(system.telegram.url)
-            await tab.wait_for_selector("body[data-ready=true]")
-            yield tab
-        finally:
-            await browser.close()
+    async with web_chat_page(system.telegram.url, chromium, width=1280) as tab:
+        yield tab
 
 
 async def test_a_person_makes_a_video_in_the_web_chat(

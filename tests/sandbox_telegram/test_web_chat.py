@@ -10,50 +10,18 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from sandbox.telegram import PRIVATE_CHAT_ID, RunningTelegram
+from tests.browser import VIDEO_CAN_PLAY, chromium, web_chat_page
 from tests.sandbox_telegram.conftest import make_mp4
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIDEO_CAN_PLAY = """(id) => new Promise((resolve) => {
-  const video = document.querySelector(`.msg[data-message-id="${id}"] video`);
-  if (video.readyState >= 2) return resolve(video.readyState);
-  video.addEventListener("canplay", () => resolve(video.readyState), { once: true });
-  video.preload = "auto";
-  video.load();
-})"""
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Chromium at /usr/bin/chromium: apt-get install chromium")
-    return CHROMIUM
+__all__ = ["chromium"]
 
 
 @pytest.fixture
 async def page(sandbox: RunningTelegram, chromium: Path) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS
-        )
-        try:
-            tab = await browser.new_page(viewport={"width": 1200, "height": 800})
-            await tab.goto(sandbox.url)
-            await tab.wait_for_selector("body[data-ready=true]")
-            yield tab
-        finally:
-            await browser.close()
+    async with web_chat_page(sandbox.url, chromium) as tab:
+        yield tab
 
 
 async def test_chat_with_the_bot_in_the_browser(
