@@ -9,11 +9,13 @@ INSERT_JOB = """
 INSERT INTO jobs (
     kind, prompt, aspect_ratio, duration, quality, watermark,
     chat_id, thread_id, user_id, request_message_id, language,
-    parent_task_id, callback_token, state, cost, publish_channel_id, created_at, updated_at
+    parent_task_id, callback_token, state, cost, publish_channel_id, source_id,
+    created_at, updated_at
 ) VALUES (
     :kind, :prompt, :aspect_ratio, :duration, :quality, :watermark,
     :chat_id, :thread_id, :user_id, :request_message_id, :language,
-    :parent_task_id, :callback_token, :state, :cost, :publish_channel_id, :created_at, :updated_at
+    :parent_task_id, :callback_token, :state, :cost, :publish_channel_id, :source_id,
+    :created_at, :updated_at
 )
 RETURNING *
 """

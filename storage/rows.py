@@ -70,6 +70,7 @@ def new_job_params(new: NewJob) -> dict[str, Any]:
         "state": JobState.SUBMITTING.value,
         "cost": new.cost,
         "publish_channel_id": new.publish_channel_id,
+        "source_id": new.source_id,
         "created_at": created,
         "updated_at": created,
     }
@@ -119,4 +120,5 @@ def job_from_row(row: Row) -> Job:
         poll_count=row["poll_count"],
         cost=row["cost"],
         publish_channel_id=row["publish_channel_id"],
+        source_id=row["source_id"],
     )

@@ -91,6 +91,7 @@ class MediaFile:
     path: Path
     filename: str
     size: int
+    source_id: str | None = None  # how the chat side can fetch it again (a Telegram file_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ class Job:
     poll_count: int = 0
     cost: int = 0
     publish_channel_id: int | None = None
+    source_id: str | None = None  # the input photo or video, for Regenerate
 
     @property
     def active(self) -> bool:

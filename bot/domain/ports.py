@@ -66,6 +66,7 @@ class NewJob:
     parent_task_id: str | None = None
     cost: int = 0
     publish_channel_id: int | None = None
+    source_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

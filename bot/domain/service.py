@@ -102,6 +102,7 @@ class JobService:
             parent_task_id=draft.parent_task_id,
             cost=self.policy.prices.estimate(draft.kind, draft.options),
             publish_channel_id=publish_channel_id,
+            source_id=draft.media.source_id if draft.media else None,
         )
 
     async def _request(self, draft: Draft) -> GenerationRequest:

@@ -39,9 +39,6 @@ class BotData:
     def __init__(self) -> None:
         # ForceReply prompts by (chat id, message id); a reply to one answers it.
         self.prompts: dict[tuple[int, int], Prompt] = {}
-        # Telegram file ids of the photo or video each image/Aleph job started from,
-        # so Regenerate can send it again.
-        self.sources: dict[int, str] = {}
 
     def configure(self, settings: Settings, service: JobService, chat: ChatService) -> None:
         self.settings = settings

@@ -85,4 +85,4 @@ async def downloaded(bot: Bot, incoming: Incoming) -> AsyncIterator[MediaFile]:
         path = Path(tmp) / incoming.filename
         telegram_file = await bot.get_file(incoming.file_id)
         await telegram_file.download_to_drive(path)
-        yield MediaFile(path, incoming.filename, path.stat().st_size)
+        yield MediaFile(path, incoming.filename, path.stat().st_size, incoming.file_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.domain.errors import AccessDeniedError, QuotaExceededError, RequestRuleError
-from bot.domain.models import Draft, Job, JobKind, Origin
+from bot.domain.models import Draft, Job, Origin
 from bot.telegram.context import ChatContext
 from bot.telegram.i18n import text
 from bot.telegram.options import OptionError
@@ -24,7 +24,6 @@ async def submit(
     draft: Draft,
     *,
     origin: Origin | None = None,
-    source_file_id: str | None = None,
     publish_channel_id: int | None = None,
 ) -> Job | None:
     """Submit; on a refusal answer the user and return None."""
@@ -42,8 +41,6 @@ async def submit(
     except QuotaExceededError as exc:
         await refuse_quota(update, context, exc)
         return None
-    if source_file_id and draft.kind in {JobKind.IMAGE, JobKind.ALEPH}:
-        data.sources[job.id] = source_file_id
     return job
 
 

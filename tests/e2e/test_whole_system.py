@@ -198,3 +198,32 @@ async def test_a_restart_mid_job_delivers_the_video_exactly_once(tmp_path: Path)
             assert len(videos) == 1
             counts = await bot.store.count_by_state()
             assert counts.get(JobState.DELIVERED) == 1
+
+
+async def test_regenerate_of_an_animated_photo_works_after_a_restart(tmp_path: Path) -> None:
+    """The photo's Telegram file id is kept with the job, so Regenerate can fetch it again."""
+    async with (
+        serve_runway(RunwayKnobs(latency=0.3, fps=4)) as runway,
+        serve_telegram(TelegramEmulatorConfig()) as telegram,
+    ):
+        settings = bot_settings(telegram, runway, tmp_path / "bot.sqlite3")
+        client = telegram.client
+        async with running_bot(settings):
+            photo = make_photo(tmp_path / "photo.jpg")
+            await client.send_photo(PRIVATE_CHAT_ID, photo, "leaves start to fall")
+            first = await client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=30)
+        async with running_bot(settings):
+            regenerate = next(
+                button["callback_data"]
+                for row in first["reply_markup"]["inline_keyboard"]
+                for button in row
+                if button["callback_data"].startswith("regen:")
+            )
+            await client.press_button(PRIVATE_CHAT_ID, first["message_id"], regenerate)
+            await client.wait_for_message(
+                PRIVATE_CHAT_ID, lambda m: has_video(m) and m["message_id"] > first["message_id"]
+            )
+        generate = [r.as_json() for r in runway.state.requests if r.path.endswith("/generate")]
+        assert len(generate) == 2
+        assert all(r["json"]["imageUrl"].startswith(runway.url) for r in generate)
+        assert generate[0]["json"]["prompt"] == generate[1]["json"]["prompt"]

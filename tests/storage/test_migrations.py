@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from contextlib import AsyncExitStack, closing
+from dataclasses import replace
 from pathlib import Path
 
 import aiosqlite
@@ -100,4 +101,24 @@ async def test_two_processes_opening_a_fresh_file_both_succeed(db_path: Path) ->
         )
         job = await first.create(new_job())
         assert await second.get(job.id) == job
+    assert _read(db_path, "PRAGMA user_version") == [(len(load_migrations()),)]
+
+
+async def test_a_version_1_file_upgrades_and_keeps_its_jobs(db_path: Path) -> None:
+    """A database written before the source_id column gains it, and its jobs read back."""
+    first = load_migrations()[:1]
+    db_path.parent.mkdir()
+    async with aiosqlite.connect(db_path, isolation_level=None) as db:
+        await migrate(db, first)
+        await db.execute(
+            "INSERT INTO jobs (kind, prompt, duration, quality, chat_id, callback_token, state,"
+            " created_at, updated_at) VALUES ('text', 'old', 5, '720p', 1, 't', 'delivered',"
+            " '2026-01-01T00:00:00.000000+00:00', '2026-01-01T00:00:00.000000+00:00')"
+        )
+    async with SqliteJobStore.open(db_path) as store:
+        [job] = await store.recent(1, 10)
+        assert (job.prompt, job.source_id) == ("old", None)
+        made = await store.create(replace(new_job(chat_id=1), source_id="photo-file-id"))
+        assert (await store.get(made.id)) == made
+        assert made.source_id == "photo-file-id"
     assert _read(db_path, "PRAGMA user_version") == [(len(load_migrations()),)]

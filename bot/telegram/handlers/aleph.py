@@ -73,4 +73,4 @@ async def restyle_file(
     options = replace(overrides.apply(defaults), aspect_ratio=overrides.aspect_ratio)
     async with downloaded(context.bot, incoming) as media:
         draft = Draft(JobKind.ALEPH, prompt, options, media)
-        await submit(update, context, draft, origin=origin, source_file_id=incoming.file_id)
+        await submit(update, context, draft, origin=origin)

@@ -97,13 +97,12 @@ async def regenerate(update: Update, context: ChatContext, job: Job) -> None:
             update, context, draft, origin=origin, publish_channel_id=job.publish_channel_id
         )
         return
-    file_id = context.bot_data.sources.get(job.id)
-    if file_id is None:
+    if job.source_id is None:
         await answer(update, context, "regenerate.media_gone")
         return
-    async with downloaded(context.bot, Incoming(file_id, 0, f"source-{job.id}")) as media:
+    async with downloaded(context.bot, Incoming(job.source_id, 0, f"source-{job.id}")) as media:
         draft = chat.regenerate_draft(job, media)
-        await submit(update, context, draft, origin=origin, source_file_id=file_id)
+        await submit(update, context, draft, origin=origin)
 
 
 async def stitch(update: Update, context: ChatContext, job: Job) -> None:

@@ -51,7 +51,7 @@ async def photo(update: Update, context: ChatContext) -> None:
     )
     async with downloaded(context.bot, incoming) as media:
         draft = Draft(JobKind.IMAGE, request.prompt, options, media)
-        await submit(update, context, draft, source_file_id=incoming.file_id)
+        await submit(update, context, draft)
 
 
 async def unsupported(update: Update, context: ChatContext) -> None:
