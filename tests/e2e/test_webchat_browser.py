@@ -14,6 +14,7 @@ import pytest
 from sandbox.telegram import PRIVATE_CHAT_ID
 from tests.browser import VIDEO_CAN_PLAY, chromium, web_chat_page
 from tests.chat.conftest import Sandbox, StartSandbox, has_video
+from tests.e2e.test_whole_system import make_photo
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +54,32 @@ async def test_a_person_makes_a_video_in_the_web_chat(
     print(f"web chat screenshot: {shot}")
     if target := _screenshot_target():
         shutil.copyfile(shot, target)
+
+
+async def test_a_person_animates_a_photo_and_extends_the_clip_by_replying(
+    page: Any, system: Sandbox, tmp_path: Path
+) -> None:
+    await page.set_input_files("#file", str(make_photo(tmp_path / "harbour.jpg")))
+    await page.fill("#input", "boats rock gently in the harbour")
+    await page.press("#input", "Enter")
+    animated = await system.client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=30)
+    assert animated["reply_to_message"]["photo"]
+
+    bubble = f'.msg[data-message-id="{animated["message_id"]}"]'
+    await page.wait_for_selector(f"{bubble} video")
+    await page.hover(bubble)
+    await page.click(f"{bubble} .reply-btn")
+    await page.fill("#input", "a seagull lands on the mast")
+    await page.press("#input", "Enter")
+
+    def extension(message: dict[str, Any]) -> bool:
+        return has_video(message) and message["message_id"] > animated["message_id"]
+
+    extended = await system.client.wait_for_message(PRIVATE_CHAT_ID, extension, timeout=30)
+    await page.wait_for_selector(f'.msg[data-message-id="{extended["message_id"]}"] video')
+    assert await page.evaluate(VIDEO_CAN_PLAY, extended["message_id"]) >= 2
+    [extend] = [r.json for r in system.runway.state.requests if r.path.endswith("/extend")]
+    assert extend["prompt"] == "a seagull lands on the mast"
 
 
 def _screenshot_target() -> Path | None:
