@@ -44,7 +44,7 @@ from sandbox.telegram.api_send import media_content
 from sandbox.telegram.errors import ApiError, bad_request
 from sandbox.telegram.inputs import ingest
 from sandbox.telegram.keys import TELEGRAM_STATE
-from sandbox.telegram.params import Params, read_params
+from sandbox.telegram.params import Params, json_object, read_params
 from sandbox.telegram.state import TelegramState
 from sandbox.telegram.world import YOU_ID
 
@@ -118,7 +118,7 @@ async def _media(state: TelegramState, params: Params) -> dict[str, Any] | None:
 
 
 async def edit_message(request: web.Request) -> web.StreamResponse:
-    body = await _json(request)
+    body = await json_object(request)
     state = _state(request)
     chat_id, message_id = _int(request, "chat_id"), _int(request, "message_id")
     message = await human.edit(state, chat_id, message_id, str(body.get("text", "")))
@@ -131,7 +131,7 @@ async def delete_message(request: web.Request) -> web.StreamResponse:
 
 
 async def press_button(request: web.Request) -> web.StreamResponse:
-    body = await _json(request)
+    body = await json_object(request)
     query = await human.press(
         _state(request),
         _int(request, "chat_id"),
@@ -179,7 +179,7 @@ async def reset_stats(request: web.Request) -> web.StreamResponse:
 
 
 async def flood(request: web.Request) -> web.StreamResponse:
-    body = await _json(request)
+    body = await json_object(request)
     state = _state(request)
     state.flood.enabled = bool(body.get("enabled", state.flood.enabled))
     state.flood.reset()
@@ -229,16 +229,6 @@ async def events(request: web.Request) -> web.StreamResponse:
                 break
             await response.write(f"data: {json.dumps(event)}\n\n".encode())
     return response
-
-
-async def _json(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise bad_request("can't parse JSON object") from None
-    if not isinstance(body, dict):
-        raise bad_request("can't parse JSON object")
-    return body
 
 
 def add_control_routes(app: web.Application) -> None:

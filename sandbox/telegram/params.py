@@ -102,7 +102,7 @@ async def read_params(request: web.Request, upload_dir: Path) -> Params:
     content_type = request.content_type
     if request.method == "POST" and request.can_read_body:
         if content_type == "application/json":
-            body = await _json_body(request)
+            body = await json_object(request)
             values.update(body)
         elif content_type == "multipart/form-data":
             await _read_multipart(request, upload_dir, values, files)
@@ -112,7 +112,7 @@ async def read_params(request: web.Request, upload_dir: Path) -> Params:
     return Params(values, files)
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
+async def json_object(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except ValueError:
