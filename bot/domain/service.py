@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 DAY = timedelta(days=1)
-DELIVERY_ATTEMPTS = 4
+DELIVERY_ATTEMPTS = 4  # tries in one round, with doubling pauses
+DELIVERY_ROUNDS = 3  # rounds before a video is given up
 
 
 def utcnow() -> datetime:
@@ -58,6 +60,7 @@ class JobService:
         self.clock = clock
         self.background = TaskTracker()
         self._in_hand: set[int] = set()
+        self._failed_rounds: Counter[int] = Counter()
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -167,25 +170,34 @@ class JobService:
 
     async def deliver(self, job: Job) -> None:
         """Send a SUCCEEDED job's video, retrying transient failures; mark it delivered in the
-        same step that records the message."""
+        same step that records the message. After DELIVERY_ROUNDS failed rounds (the sweep
+        starts a new one each minute) the job is given up as undeliverable."""
         for attempt in range(DELIVERY_ATTEMPTS):
             try:
                 delivery = await self.notifier.deliver(job)
             except RecipientGoneError as exc:
-                logger.info("job %s cannot be delivered: %s", job.id, exc)
-                await self.store.mark_undeliverable(job.id, str(exc), self.clock())
-                self.metrics.inc("deliveries", "undeliverable")
+                await self._undeliverable(job, str(exc))
                 return
-            except Exception:
-                logger.warning("delivery of job %s failed (attempt %s)", job.id, attempt + 1)
-                await asyncio.sleep(self.policy.timing.delivery_backoff * 2**attempt)
+            except Exception as exc:
+                logger.warning("delivery of job %s failed (%s)", job.id, type(exc).__name__)
+                if attempt + 1 < DELIVERY_ATTEMPTS:
+                    await asyncio.sleep(self.policy.timing.delivery_backoff * 2**attempt)
                 continue
             delivered = await self.store.mark_delivered(job.id, delivery, self.clock())
             self.metrics.inc("deliveries", "sent")
             if delivered:
                 await self._status_quietly(delivered)
             return
-        logger.error("job %s is still undelivered; the sweep will try again", job.id)
+        self._failed_rounds[job.id] += 1
+        if self._failed_rounds[job.id] >= DELIVERY_ROUNDS:
+            await self._undeliverable(job, "Telegram kept refusing the video")
+        else:
+            logger.error("job %s is still undelivered; the sweep will try again", job.id)
+
+    async def _undeliverable(self, job: Job, reason: str) -> None:
+        logger.info("job %s cannot be delivered: %s", job.id, reason)
+        await self.store.mark_undeliverable(job.id, reason, self.clock())
+        self.metrics.inc("deliveries", "undeliverable")
 
     async def _report(self, job: Job) -> None:
         try:

@@ -35,6 +35,8 @@ class RecordingNotifier:
     deliveries: list[Job] = field(default_factory=list)
     failures: list[Job] = field(default_factory=list)
     gone_chats: set[int] = field(default_factory=set)
+    broken_chats: set[int] = field(default_factory=set)  # deliveries there fail, not for good
+    attempts: int = 0
     next_message_id: int = 1000
 
     async def show_status(self, job: Job) -> int | None:
@@ -45,6 +47,9 @@ class RecordingNotifier:
         return self.next_message_id
 
     async def deliver(self, job: Job) -> Delivery:
+        self.attempts += 1
+        if job.origin.chat_id in self.broken_chats:
+            raise ConnectionError("Telegram answered 502")
         if job.origin.chat_id in self.gone_chats:
             raise RecipientGoneError("bot was blocked by the user")
         self.deliveries.append(job)

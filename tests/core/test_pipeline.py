@@ -175,6 +175,18 @@ async def test_a_blocked_chat_makes_the_job_undeliverable_without_retries(
         assert bot.service.metrics.value("deliveries", "undeliverable") == 1
 
 
+async def test_a_video_telegram_keeps_refusing_is_given_up_after_three_rounds(
+    pipelines: PipelineFactory,
+) -> None:
+    notifier = RecordingNotifier(broken_chats={ORIGIN.chat_id})
+    async with pipelines.start(notifier=notifier) as bot:
+        job = await bot.service.submit(ORIGIN, draft())
+        await eventually(lambda: _state_is(bot, job.id, JobState.UNDELIVERABLE), timeout=20)
+        assert notifier.attempts == 3 * 4  # three rounds of four tries, then no more
+        await asyncio.sleep(1.2)  # two more sweeps: nothing retries a given-up job
+        assert notifier.attempts == 12
+
+
 async def _state_is(pipeline: Pipeline, job_id: int, state: JobState) -> bool:
     return await state_of(pipeline, job_id) is state
 
