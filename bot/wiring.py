@@ -103,7 +103,8 @@ async def _serve_http(
     application: Application[Any, Any, Any, Any, Any, Any],
 ) -> str:
     async def queue_update(payload: dict[str, Any]) -> None:
-        await application.update_queue.put(Update.de_json(payload, application.bot))
+        update = Update.de_json(payload, application.bot)
+        await application.update_queue.put(update)
 
     config = WebConfig(
         callback_hmac_key=settings.runway_webhook_hmac_key.get_secret_value(),

@@ -27,7 +27,11 @@ async def telegram_update(request: web.Request) -> web.Response:
         payload = json.loads(body)
     except ValueError:
         return web.Response(status=400)
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
         return web.Response(status=400)
-    await request.app[UPDATE_SINK](payload)
+    try:
+        await request.app[UPDATE_SINK](payload)
+    except (KeyError, TypeError, ValueError):
+        logger.info("an update that does not parse was refused")
+        return web.Response(status=400)
     return web.Response()
