@@ -95,7 +95,10 @@ class TelegramNotifier:
         except BadRequest as exc:
             if not is_not_modified(exc):
                 raise
-        self._shown[key] = body
+        if job.active:
+            self._shown[key] = body
+        else:  # its last edit: forget it, so the map does not grow with every job ever made
+            self._shown.pop(key, None)
 
     async def send_text(
         self, origin: Origin, body: str, markup: InlineKeyboardMarkup | None = None
