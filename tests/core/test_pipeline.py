@@ -109,8 +109,8 @@ async def test_a_restart_with_jobs_in_flight_delivers_each_exactly_once(
 async def test_a_finished_but_undelivered_job_is_delivered_at_start_up(
     pipelines: PipelineFactory,
 ) -> None:
-    notifier = RecordingNotifier(gone_chats=set())
-    async with pipelines.start(notifier=notifier) as bot:
+    first = RecordingNotifier()
+    async with pipelines.start(notifier=first) as bot:
         job = await bot.service.submit(ORIGIN, draft())
         running = await bot.store.get(job.id)
         assert running is not None
@@ -120,6 +120,7 @@ async def test_a_finished_but_undelivered_job_is_delivered_at_start_up(
     second = RecordingNotifier()
     async with pipelines.start(notifier=second) as bot:
         await eventually(lambda: delivered(bot, job.id))
+    assert first.deliveries == []
     assert [j.id for j in second.deliveries] == [job.id]
 
 
