@@ -142,7 +142,8 @@ async def _receive_updates(
 
 def _keep_working(stack: AsyncExitStack, service: JobService, settings: Settings) -> None:
     tick = min(1.0, settings.poll_interval_seconds / 2)
-    worker = asyncio.create_task(keep_working(service, tick, sweep_every=60.0), name="poller")
+    sweep_every = service.policy.timing.sweep_interval
+    worker = asyncio.create_task(keep_working(service, tick, sweep_every), name="poller")
 
     async def stop() -> None:
         worker.cancel()
