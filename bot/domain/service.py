@@ -266,13 +266,7 @@ class JobService:
             elif job.state is JobState.FAILED and not job.failure_reported:
                 self._in_background(job, self._report(job))
 
-    # -- queries and small commands for the chat side --------------------------------------------
-
-    async def get(self, job_id: int) -> Job:
-        return await self._reload(job_id)
-
-    async def find_delivered(self, chat_id: int, message_id: int) -> Job | None:
-        return await self.store.by_delivery(chat_id, message_id)
+    # -- commands from the chat side ----------------------------------------------------------
 
     async def cancel_latest(self, chat_id: int, user_id: int | None) -> Job | None:
         """Cancel the newest active job this user may cancel in this chat."""

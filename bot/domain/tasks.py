@@ -35,6 +35,3 @@ class TaskTracker:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def __len__(self) -> int:
-        return len(self._tasks)

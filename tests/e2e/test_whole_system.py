@@ -130,8 +130,8 @@ async def test_replying_to_a_delivered_video_extends_it_and_replies_grow_a_chain
         assert second["reply_to_message"]["message_id"] == reply["message_id"]
         assert third["reply_to_message"]["message_id"] == again["message_id"]
         extends = [r["json"] for r in provider_requests(sandbox, "/runway/extend")]
-        first_job = await sandbox.bot.service.find_delivered(PRIVATE_CHAT_ID, first["message_id"])
-        second_job = await sandbox.bot.service.find_delivered(PRIVATE_CHAT_ID, second["message_id"])
+        first_job = await sandbox.bot.chat.delivered(PRIVATE_CHAT_ID, first["message_id"])
+        second_job = await sandbox.bot.chat.delivered(PRIVATE_CHAT_ID, second["message_id"])
         assert first_job is not None
         assert second_job is not None
         assert [e["taskId"] for e in extends] == [first_job.task_id, second_job.task_id]
