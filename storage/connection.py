@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from storage.migrate import migrate
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-_PRAGMAS = (
+PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = NORMAL",
@@ -47,9 +48,15 @@ async def _enable_wal(db: aiosqlite.Connection) -> None:
         logger.warning("SQLite kept journal mode %s; readers will wait on writers", mode)
 
 
+def casefold(value: str | None) -> str | None:
+    """SQL `casefold(text)`: Python's full Unicode case folding, for searches by words."""
+    return value.casefold() if value is not None else None
+
+
 async def _configure(db: aiosqlite.Connection) -> None:
     db.row_factory = sqlite3.Row
-    for pragma in _PRAGMAS:
+    await db.create_function("casefold", 1, casefold, deterministic=True)
+    for pragma in PRAGMAS:
         await _pragma(db, pragma)
     await _enable_wal(db)
 
@@ -63,3 +70,27 @@ async def open_database(path: Path) -> AsyncIterator[aiosqlite.Connection]:
         await migrate(db)
         logger.info("database open at %s", path)
         yield db
+
+
+class DatabaseInUseError(RuntimeError):
+    """Another process has this SQLite file open as a bot."""
+
+
+@contextmanager
+def single_instance(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `<file>.lock` for as long as the block runs. SQLite itself
+    would let two bots share the file, and then both would deliver the same jobs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DatabaseInUseError(
+                f"{path} is in use by another bot process; run one process per SQLite file, "
+                "or use PostgreSQL (DATABASE_URL) for several"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

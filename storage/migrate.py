@@ -60,17 +60,35 @@ async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None =
     return len(pending)
 
 
+def _statements(sql: str) -> list[str]:
+    """A migration's statements one by one (sqlite3 says where each ends), comments kept."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer)
+            buffer = ""
+    if any(line.strip() and not line.lstrip().startswith("--") for line in buffer.splitlines()):
+        statements.append(buffer)  # a last statement without its semicolon
+    return statements
+
+
 async def _apply(db: aiosqlite.Connection, migration: Migration) -> None:
-    """One migration and its version bump in one transaction, or nothing at all."""
-    script = (
-        f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
-    )
+    """One migration and its version bump in one transaction, or nothing at all. The version is
+    read again under the write lock: a process that started looking before another migrated
+    must not apply an older migration again (one that happens to succeed a second time would
+    set the version back)."""
+    await db.execute("BEGIN IMMEDIATE")
     try:
-        await db.executescript(script)
-    except sqlite3.Error:
+        if await user_version(db) >= migration.version:
+            await db.rollback()
+            return  # another process applied it between our look and our lock
+        for statement in _statements(migration.sql):
+            await db.execute(statement)
+        await db.execute(f"PRAGMA user_version = {migration.version}")
+        await db.commit()
+    except BaseException:
         if db.in_transaction:
             await db.rollback()
-        if await user_version(db) >= migration.version:
-            return  # another process applied it between our check and our lock
         raise
     logger.info("applied migration %s", migration.name)

@@ -1,3 +1,5 @@
+"""SQLite's migrations: numbered files, applied once, in one transaction each."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +11,14 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.migrate import Migration, SchemaVersionError, load_migrations, migrate, user_version
+from storage.migrate import (
+    Migration,
+    SchemaVersionError,
+    _apply,
+    load_migrations,
+    migrate,
+    user_version,
+)
 from storage.sqlite import SqliteJobStore
 from tests.storage.factories import new_job
 
@@ -41,8 +50,10 @@ async def test_fresh_file_gets_the_whole_schema(db_path: Path) -> None:
         "jobs_by_callback_token",
         "jobs_by_delivery",
         "jobs_by_chat",
-        "jobs_by_poll",
+        "jobs_by_status_message",
         "jobs_by_user",
+        "jobs_due",
+        "jobs_in_line",
     } <= _names(db_path, "index")
 
 
@@ -96,8 +107,8 @@ def test_gaps_in_migration_numbers_are_refused(
 async def test_two_processes_opening_a_fresh_file_both_succeed(db_path: Path) -> None:
     async with AsyncExitStack() as stack:
         first, second = await asyncio.gather(
-            stack.enter_async_context(SqliteJobStore.open(db_path)),
-            stack.enter_async_context(SqliteJobStore.open(db_path)),
+            stack.enter_async_context(SqliteJobStore.open(db_path, exclusive=False)),
+            stack.enter_async_context(SqliteJobStore.open(db_path, exclusive=False)),
         )
         job = await first.create(new_job())
         assert await second.get(job.id) == job
@@ -122,3 +133,18 @@ async def test_a_version_1_file_upgrades_and_keeps_its_jobs(db_path: Path) -> No
         assert (await store.get(made.id)) == made
         assert made.source_id == "photo-file-id"
     assert _read(db_path, "PRAGMA user_version") == [(len(load_migrations()),)]
+
+
+async def test_a_late_applier_never_sets_the_version_back(db_path: Path) -> None:
+    """A process that read the version before another one migrated reaches an older migration
+    after the newer ones are in. 0004 rebuilds a table and would succeed a second time, setting
+    the version back below 0005 (whose table then "already exists" for ever)."""
+    async with SqliteJobStore.open(db_path):
+        pass
+    rebuild_prompts = load_migrations()[3]
+    assert rebuild_prompts.name == "0004_tool_prompts.sql"
+    async with aiosqlite.connect(db_path, isolation_level=None) as db:
+        await _apply(db, rebuild_prompts)  # what the late process's loop does
+        assert await user_version(db) == len(load_migrations())
+    async with SqliteJobStore.open(db_path) as store:
+        await store.ping()

@@ -1,69 +1,117 @@
-"""The poll queue, the start-up sweep, budgets, usage and counts."""
+"""Claiming due work, the start-up re-arm, budgets, usage and counts."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from bot.domain.models import JobState
-from storage.sqlite import SqliteJobStore
-from tests.storage.factories import T0, at, job_in, new_job
+from bot.domain.ports import JobStore
+from tests.storage.factories import T0, at, claim, job_in, must, new_job
 
 S = JobState
 
 
-async def test_due_for_poll_is_running_jobs_whose_time_has_come(store: SqliteJobStore) -> None:
+async def test_claim_due_takes_open_jobs_whose_time_has_come(store: JobStore) -> None:
     late = await job_in(store, S.QUEUED)
     later = await job_in(store, S.GENERATING)
-    on_time = await job_in(store, S.QUEUED)
+    on_time = await job_in(store, S.SUCCEEDED)
     future = await job_in(store, S.QUEUED)
-    finished = await job_in(store, S.SUCCEEDED)
-    await job_in(store, S.SUBMITTING)
-    for job, minute in ((late, 1), (later, 2), (on_time, 5), (future, 6), (finished, 0)):
-        await store.schedule_poll(job.id, at(minute), 1)
-    due = await store.due_for_poll(at(5), 10)
-    assert [job.id for job in due] == [late.id, later.id, on_time.id]
-    assert [job.id for job in await store.due_for_poll(at(5), 2)] == [late.id, later.id]
-    assert await store.due_for_poll(at(0.5), 10) == []
+    await job_in(store, S.DELIVERED)
+    await store.create(new_job())  # WAITING: the line hands those out, not claim_due
+    for job, minute in ((late, 1), (later, 2), (on_time, 5), (future, 6)):
+        await store.reschedule(job.id, at(minute), 1)
+    assert await store.claim_due(at(0.5), claim(), 10) == []
+    first = await store.claim_due(at(5), claim(), 2)
+    assert [job.id for job in first] == [late.id, later.id]
+    rest = await store.claim_due(at(5), claim("replica-b"), 10)
+    assert [job.id for job in rest] == [on_time.id]
+    assert await store.claim_due(at(5), claim("replica-c"), 10) == []
 
 
-async def test_due_for_poll_accepts_the_end_of_time(store: SqliteJobStore) -> None:
+async def test_claim_due_accepts_the_end_of_time(store: JobStore) -> None:
     job = await job_in(store, S.QUEUED)
-    due = await store.due_for_poll(datetime.max.replace(tzinfo=UTC), 10_000)
+    end = datetime(9999, 12, 31, tzinfo=UTC)
+    due = await store.claim_due(end, claim(minutes=1), 10_000)
     assert [found.id for found in due] == [job.id]
 
 
-async def test_unfinished_business_is_what_a_restart_must_pick_up(store: SqliteJobStore) -> None:
-    wanted = {
-        await job_in(store, S.SUBMITTING),
-        await job_in(store, S.SUCCEEDED),
-        await job_in(store, S.FAILED),
-    }
-    reported = await job_in(store, S.FAILED)
-    await store.mark_failure_reported(reported.id)
-    for state in (S.QUEUED, S.GENERATING, S.DELIVERED, S.UNDELIVERABLE, S.CANCELLED):
-        await job_in(store, state)
-    found = await store.unfinished_business()
-    assert {job.id for job in found} == {job.id for job in wanted}
+async def test_a_claim_ends_and_the_job_may_be_taken_over(store: JobStore) -> None:
+    job = await job_in(store, S.QUEUED)
+    assert len(await store.claim_due(T0, claim("replica-a", 3), 10)) == 1
+    assert await store.claim_due(at(2), claim("replica-b", 5), 10) == []
+    assert [j.id for j in await store.claim_due(at(3), claim("replica-b", 5), 10)] == [job.id]
 
 
-async def test_budget_counts_for_one_user(store: SqliteJobStore) -> None:
+async def test_a_delivering_worker_extends_only_its_own_claim(store: JobStore) -> None:
+    job = await job_in(store, S.SUCCEEDED)
+    await store.reschedule(job.id, T0, 0)
+    assert len(await store.claim_due(T0, claim("replica-a", 3), 10)) == 1
+    assert await store.extend_claim(job.id, claim("replica-b", 30)) is None
+    extended = must(await store.extend_claim(job.id, claim("replica-a", 30)))
+    assert extended.due_at == at(30)
+    assert await store.claim_due(at(10), claim("replica-b", 40), 10) == []  # still held
+    assert len(await store.claim_due(at(30), claim("replica-b", 40), 10)) == 1
+    delivered = await job_in(store, S.DELIVERED)
+    assert await store.extend_claim(delivered.id, claim("replica-a", 30)) is None
+
+
+async def test_reschedule_releases_only_its_own_claim(store: JobStore) -> None:
+    job = await job_in(store, S.QUEUED)
+    await store.claim_due(T0, claim("replica-a", 30), 10)
+    await store.reschedule(job.id, at(1), 1, owner="replica-b")
+    assert await store.claim_due(at(2), claim("replica-c"), 10) == []
+    await store.reschedule(job.id, at(1), 2, owner="replica-a")
+    assert [j.checks for j in await store.claim_due(at(2), claim("replica-c"), 10)] == [2]
+
+
+async def test_rearm_makes_running_jobs_due_at_once(store: JobStore) -> None:
+    running = [await job_in(store, S.QUEUED), await job_in(store, S.GENERATING)]
+    for job in running:
+        await store.reschedule(job.id, at(60), 3)
+    others = [await job_in(store, state) for state in (S.SUCCEEDED, S.DELIVERED, S.FAILED)]
+    assert await store.rearm(at(1)) == 2
+    for job in running:
+        assert must(await store.get(job.id)).due_at == at(1)
+    for job in others:
+        assert must(await store.get(job.id)).due_at == job.due_at
+
+
+async def test_rearm_frees_the_claims_of_the_dead(store: JobStore) -> None:
+    job = await job_in(store, S.QUEUED)
+    await store.claim_due(T0, claim("dead-replica", 1), 10)
+    assert await store.rearm(at(2)) == 1
+    assert [j.id for j in await store.claim_due(at(2), claim("replica-b"), 10)] == [job.id]
+
+
+async def test_a_store_rearms_in_one_statement_for_many_jobs(store: JobStore) -> None:
+    for _ in range(50):
+        await job_in(store, S.QUEUED)
+    assert await store.rearm(at(1)) == 50
+    assert len(await store.claim_due(at(1), claim(), 100)) == 50
+
+
+async def test_budget_counts_for_one_user(store: JobStore) -> None:
     await job_in(store, S.DELIVERED, new_job(user_id=1, created_at=at(-60)))
     await job_in(store, S.FAILED, new_job(user_id=1, created_at=at(10)))
     await job_in(store, S.QUEUED, new_job(user_id=1, created_at=at(20)))
     await job_in(store, S.SUBMITTING, new_job(user_id=1, created_at=at(30)))
+    await job_in(store, S.WAITING, new_job(user_id=1, created_at=at(31)))
+    await job_in(store, S.AWAITING_PAYMENT, new_job(user_id=1, created_at=at(32)))
+    cancelled_sent = await job_in(store, S.QUEUED, new_job(user_id=1, created_at=at(33)))
+    must(await store.advance(cancelled_sent.id, S.CANCELLED, at(33)))  # the provider had it
     await job_in(store, S.GENERATING, new_job(user_id=2, created_at=at(30)))
-    assert await store.count_created_since(1, T0) == 3
-    assert await store.count_created_since(1, at(-61)) == 4
-    assert await store.count_created_since(3, T0) == 0
-    assert await store.count_active_for_user(1) == 2
+    cancelled_unsent = await job_in(store, S.WAITING, new_job(user_id=1, created_at=at(34)))
+    must(await store.advance(cancelled_unsent.id, S.CANCELLED, at(35)))
+    assert await store.count_charged_since(1, T0) == 4  # queued, submitting, waiting, cancelled
+    assert await store.count_charged_since(1, at(-61)) == 5
+    assert await store.count_charged_since(3, T0) == 0
+    assert await store.count_active_for_user(1) == 3
     assert await store.count_active_for_user(3) == 0
-    assert await store.oldest_created_since(1, T0) == at(10)
-    assert await store.oldest_created_since(1, at(31)) is None
+    assert await store.oldest_charged_since(1, T0) == at(20)
+    assert await store.oldest_charged_since(1, at(34)) is None
 
 
-async def test_usage_groups_by_user_and_charges_only_what_was_made(
-    store: SqliteJobStore,
-) -> None:
+async def test_usage_groups_by_user_and_charges_only_what_was_made(store: JobStore) -> None:
     for state, user, cost in [
         (S.DELIVERED, 1, 10),
         (S.GENERATING, 1, 20),
@@ -84,7 +132,7 @@ async def test_usage_groups_by_user_and_charges_only_what_was_made(
     assert await store.usage_since(at(2)) == []
 
 
-async def test_count_by_state_names_every_state(store: SqliteJobStore) -> None:
+async def test_count_by_state_names_every_state(store: JobStore) -> None:
     assert await store.count_by_state() == dict.fromkeys(JobState, 0)
     await job_in(store, S.QUEUED)
     await job_in(store, S.QUEUED)
