@@ -1,15 +1,21 @@
-"""`python -m sandbox.runway --port N`: run the Runway API emulator alone."""
+"""`python -m sandbox.runway --port N`: run the Runway API emulator alone.
+
+Any knob can be set with `--knob NAME=VALUE` (VALUE as JSON: `--knob submit_fault='"drop"'`,
+or a bare word for a string: `--knob record_shape=newer`); `GET /` lists the knobs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import signal
+from typing import Any
 
 from sandbox.runway.app import serve_runway
-from sandbox.runway.config import RunwayKnobs
+from sandbox.runway.config import KnobError, RunwayKnobs, update_knobs
 
 logger = logging.getLogger("sandbox.runway")
 
@@ -36,11 +42,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--visibility-delay", type=float, default=0.0, help="seconds a new task answers 404")
     add("--seed", type=int)
     add("--files-dir", help="keep files here instead of a temp dir")
+    add("--knob", action="append", default=[], metavar="NAME=VALUE", help="set any knob")
     add("--log-level", default="INFO")
     return parser.parse_args(argv)
 
 
 def knobs_from(args: argparse.Namespace) -> RunwayKnobs:
+    """The knobs the flags name, then the `--knob` settings on top."""
+    knobs = _flag_knobs(args)
+    changes = dict(_knob_setting(item) for item in args.knob)
+    return update_knobs(knobs, changes) if changes else knobs
+
+
+def _knob_setting(item: str) -> tuple[str, Any]:
+    name, equals, raw = item.partition("=")
+    if not equals:
+        raise KnobError(f"--knob takes NAME=VALUE, not {item!r}")
+    try:
+        return name, json.loads(raw)
+    except ValueError:
+        return name, raw
+
+
+def _flag_knobs(args: argparse.Namespace) -> RunwayKnobs:
     return RunwayKnobs(
         api_key=args.api_key,
         webhook_hmac_key=args.hmac_key,
@@ -62,24 +86,28 @@ def knobs_from(args: argparse.Namespace) -> RunwayKnobs:
     )
 
 
-async def serve_forever(args: argparse.Namespace) -> None:
+async def serve_forever(knobs: RunwayKnobs, host: str, port: int) -> None:
     """Serve until SIGINT or SIGTERM, then shut down cleanly (files dir removed)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with serve_runway(knobs_from(args), host=args.host, port=args.port) as running:
+    async with serve_runway(knobs, host=host, port=port) as running:
         logger.info("Runway API emulator listening on %s", running.url)
         await stop.wait()
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    try:
+        knobs = knobs_from(args)
+    except KnobError as exc:
+        raise SystemExit(f"python -m sandbox.runway: {exc}") from None
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(args))
+        asyncio.run(serve_forever(knobs, args.host, args.port))
     logger.info("Runway API emulator stopped")
 
 

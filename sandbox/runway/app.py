@@ -31,6 +31,7 @@ def create_runway_app(knobs: RunwayKnobs) -> web.Application:
     app[RUNWAY_STATE] = state
     app[ENGINE] = engine
     app.cleanup_ctx.append(_engine_running)
+    app.on_shutdown.append(_stop_waiting)
     _add_routes(app.router)
     return app
 
@@ -38,6 +39,11 @@ def create_runway_app(knobs: RunwayKnobs) -> web.Application:
 async def _engine_running(app: web.Application) -> AsyncIterator[None]:
     async with app[ENGINE].running():
         yield
+
+
+async def _stop_waiting(app: web.Application) -> None:
+    """Answer hanging submissions now: the server waits for every open request to finish."""
+    app[ENGINE].stop_waiting()
 
 
 def _add_routes(router: web.UrlDispatcher) -> None:
@@ -56,6 +62,8 @@ def _add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/_emulator/requests", control_views.requests_view)
     router.add_get("/_emulator/tasks", control_views.tasks_view)
     router.add_get("/_emulator/callbacks", control_views.callbacks_view)
+    router.add_get("/_emulator/submissions", control_views.submissions_view)
+    router.add_get("/_emulator/stats", control_views.stats_view)
     router.add_get("/_emulator/knobs", control_views.knobs_view)
     router.add_post("/_emulator/knobs", control_views.update_knobs_view)
     router.add_post("/_emulator/tasks/{task_id}/expire", control_views.expire_view)

@@ -6,6 +6,8 @@ from typing import Final
 
 MAX_PROMPT_LENGTH: Final = 1800
 MAX_ALEPH_VIDEO_BYTES: Final = 10 * 1024 * 1024
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
+IMAGE_FORMATS: Final = ("JPEG", "PNG")  # as Pillow names them
 DURATIONS: Final = (5, 10)
 QUALITIES: Final = ("720p", "1080p")
 ASPECT_RATIOS: Final = ("16:9", "4:3", "1:1", "3:4", "9:16")
@@ -36,20 +38,42 @@ NSFW_MSG: Final = (
 )
 IMAGE_INFO_MSG: Final = "get image info failed."
 SERVER_ERROR_MSG: Final = "Server Error - An unexpected error occurred while processing the request"
+IMAGE_FORMAT_MSG: Final = "Incorrect image format."
+CONCURRENCY_MSG: Final = "Reached the limit for concurrent generations."
+TRY_LATER_MSG: Final = (
+    "Please try again later. You can upgrade to Standard membership to start generating now."
+)
+NETWORK_MSG: Final = "Upload failed due to network reasons, please re-enter."
 FAILURE_MESSAGES: Final = (
     IMAGE_INFO_MSG,
     "Inappropriate content detected. Please replace the image or video.",
-    "Incorrect image format.",
-    "Reached the limit for concurrent generations.",
+    IMAGE_FORMAT_MSG,
     "Unsupported width or height. Please adjust the size and try again.",
-    "Upload failed due to network reasons, please re-enter.",
     MODERATION_MSG,
     NSFW_MSG,
 )
+# The "try again" failures, by the name `temporary_failure_kind` gives them. The docs list all
+# three under code 400; the network one is sent as 500 so that clients meet both codes.
+TEMPORARY_FAILURES: Final[dict[str, tuple[int, str]]] = {
+    "concurrency": (400, CONCURRENCY_MSG),
+    "try_later": (400, TRY_LATER_MSG),
+    "network": (500, NETWORK_MSG),
+}
+MAINTENANCE_MSG: Final = "Service Unavailable - System is currently undergoing maintenance"
+RATE_LIMIT_MSG: Final = "Too many requests: the generation rate limit is reached"
+EXPIRED_MSG: Final = "the video has expired: generated files are kept for 14 days"
+TASK_NOT_FOUND_MSG: Final = "task not found"
 
 FAIL_MARKER: Final = "[[fail]]"
 NSFW_MARKER: Final = "[[nsfw]]"
 NO_CALLBACK_MARKER: Final = "[[nocallback]]"
+BUSY_MARKER: Final = "[[busy]]"
+MARKERS: Final = {
+    FAIL_MARKER: "the task fails: prompt caught by the moderator (400)",
+    NSFW_MARKER: "the task fails: NSFW content (400)",
+    BUSY_MARKER: "the task fails: reached the limit for concurrent generations (400)",
+    NO_CALLBACK_MARKER: "no callback is sent for the task",
+}
 
 
 def price(duration: int, quality: str) -> int:

@@ -1,4 +1,5 @@
-"""The task machine: tasks move wait -> queueing -> generating -> success|fail over `latency`."""
+"""The task machine: tasks move wait -> queueing -> generating -> success|fail over `latency`,
+and expire `expire_after` seconds after they finish (the provider's 14 days)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import zlib
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,17 +24,17 @@ from sandbox.runway import catalog
 from sandbox.runway.callbacks import CallbackSender
 from sandbox.runway.envelope import ApiError
 from sandbox.runway.fetching import FetchError, TooLargeError, fetch_to_file
-from sandbox.runway.overlay import InputImageError
+from sandbox.runway.overlay import InputImageError, average_colour, image_format
 from sandbox.runway.padding import pad_mp4
 from sandbox.runway.probe import ProbeError
-from sandbox.runway.render import Outputs, Renderer, RenderError, Scene
+from sandbox.runway.render import AlephStyle, Outputs, Renderer, RenderError, Scene
 from sandbox.runway.state import Failure, RunwayState, Task, TaskKind, TaskState
 from sandbox.runway.validation import Common
 
 logger = logging.getLogger(__name__)
 
-MAX_IMAGE_BYTES = 30 * 1024 * 1024
 RESULTS = "results"
+PLATES = "plates"  # last frames without text, for extensions; never served
 WORK = "work"
 QUEUEING_AT = 0.15  # shares of `latency` at which a task changes state
 GENERATING_AT = 0.35
@@ -56,6 +58,8 @@ class RenderPlan:
     aspect_ratio: str | None = None
     source: Path | None = None
     parent: Task | None = None
+    seed: int | None = None  # Aleph: the same seed and input give the same colours
+    reference: Path | None = None  # Aleph: an image whose colour tints the result
 
 
 class Engine:
@@ -67,12 +71,13 @@ class Engine:
         self._root: Path | None = None
         self._session: aiohttp.ClientSession | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         with tempfile.TemporaryDirectory(prefix="runway-emulator-") as temp:
             self._root = Path(self.state.knobs.files_dir or temp)
-            for sub in (RESULTS, WORK):
+            for sub in (RESULTS, PLATES, WORK):
                 (self._root / sub).mkdir(parents=True, exist_ok=True)
             async with aiohttp.ClientSession() as session:
                 self._session = session
@@ -93,10 +98,8 @@ class Engine:
             raise RuntimeError("the emulator has not started")
         return self._session
 
-    def check_generation_allowed(self, cost: int) -> None:
-        """The account-level gates of a new generation: the rate limit, then credits."""
-        if not self.state.take_generation_slot(time.monotonic()):
-            raise ApiError(429, "Too many requests: the generation rate limit is reached")
+    def check_credits(self, cost: int) -> None:
+        """A new generation needs its price in credits (the rate limit is checked on arrival)."""
         if self.state.credits < cost:
             raise ApiError(402, "Insufficient credits: please top up your account")
 
@@ -120,7 +123,6 @@ class Engine:
             created_at=datetime.now(),
             created_mono=time.monotonic(),
             parent_task_id=parent_task_id,
-            planned_failure=self._planned_failure(prompt),
             send_callback=catalog.NO_CALLBACK_MARKER not in prompt,
         )
 
@@ -129,6 +131,11 @@ class Engine:
             return Failure(400, catalog.MODERATION_MSG)
         if catalog.NSFW_MARKER in prompt:
             return Failure(400, catalog.NSFW_MSG)
+        if catalog.BUSY_MARKER in prompt:
+            return self.state.temporary_failure("concurrency")
+        temporary = self.state.take_temporary_failure()
+        if temporary is not None:
+            return temporary
         if self.state.chance(self.state.knobs.failure_rate):
             return Failure(400, self.state.rng.choice(catalog.FAILURE_MESSAGES))
         return None
@@ -145,12 +152,27 @@ class Engine:
             raise ApiError(451, f"Failed to fetch {field}: {exc}") from exc
         return dest
 
+    async def fetch_image(self, task: Task, url: str, field: str) -> Path:
+        """Fetch an input image: at most 10 MB, and JPG or PNG (`input_refusal` says how not)."""
+        path = await self.fetch_input(task, url, field, catalog.MAX_IMAGE_BYTES)
+        found = await asyncio.to_thread(image_format, path)
+        if found is None or found in catalog.IMAGE_FORMATS:
+            return path  # unreadable bytes fail the task later: "get image info failed."
+        if self.state.knobs.input_refusal == "task":
+            task.planned_failure = Failure(400, catalog.IMAGE_FORMAT_MSG)
+            return path
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise ApiError(422, f"Incorrect image format: {field} is {found}; use JPG or PNG")
+
     def work_dir(self, task: Task) -> Path:
         path = self.root / WORK / task.task_id
         path.mkdir(parents=True, exist_ok=True)
         return path
 
     def start(self, task: Task, plan: RenderPlan) -> None:
+        """Run an accepted task; only now do its planned failure and the knobs' counters count."""
+        if task.planned_failure is None:
+            task.planned_failure = self._planned_failure(task.prompt)
         self.state.tasks[task.task_id] = task
         self.spawn(self._run(task, plan))
         logger.info("task %s (%s) submitted", task.task_id, task.kind)
@@ -210,7 +232,10 @@ class Engine:
     async def _render(self, task: Task, plan: RenderPlan) -> tuple[int, int]:
         scene = Scene(task.prompt, task.watermark, plan.duration, self.state.knobs.fps)
         out = Outputs(
-            self.result_path(task, ".mp4"), self.result_path(task, ".png"), self.work_dir(task)
+            self.result_path(task, ".mp4"),
+            self.result_path(task, ".png"),
+            self.plate_path(task),
+            self.work_dir(task),
         )
         size = await self._render_kind(task, plan, scene, out)
         if self.state.knobs.min_video_bytes > 0:
@@ -223,8 +248,12 @@ class Engine:
         renderer = self.renderer
         if task.kind is TaskKind.ALEPH and plan.source is not None:
             size = catalog.frame_size(plan.aspect_ratio, "720p") if plan.aspect_ratio else None
-            return await renderer.aleph_video(scene, plan.source, size, out)
+            style = await self._aleph_style(plan)
+            return await renderer.aleph_video(scene, plan.source, size, style, out)
         if task.kind is TaskKind.EXTEND and plan.parent is not None:
+            plate = self.plate_path(plan.parent)
+            if plate.is_file():
+                return await renderer.image_video(scene, plate, plan.quality, out)
             parent_video = self.result_path(plan.parent, ".mp4")
             return await renderer.extend_video(scene, parent_video, plan.quality, out)
         if plan.source is not None:
@@ -232,8 +261,17 @@ class Engine:
         ratio = plan.aspect_ratio or "16:9"
         return await renderer.text_video(scene, ratio, plan.quality, out)
 
+    async def _aleph_style(self, plan: RenderPlan) -> AlephStyle:
+        """The seed picks the starting hue (no seed: a random one); a reference image tints."""
+        seed = plan.seed if plan.seed is not None else self.state.rng.getrandbits(32)
+        hue = zlib.crc32(str(seed).encode()) % 360
+        if plan.reference is None:
+            return AlephStyle(hue)
+        return AlephStyle(hue, await asyncio.to_thread(average_colour, plan.reference))
+
     def _finish(self, task: Task, failure: Failure | None) -> None:
         task.completed_at = datetime.now()
+        task.completed_mono = time.monotonic()
         if failure is not None:
             task.failure = failure
             task.state = TaskState.FAIL
@@ -249,6 +287,9 @@ class Engine:
     def result_path(self, task: Task, suffix: str) -> Path:
         return self.root / RESULTS / f"{task.task_id}{suffix}"
 
+    def plate_path(self, task: Task) -> Path:
+        return self.root / PLATES / f"{task.task_id}.png"
+
     def result_url(self, task: Task, suffix: str) -> str:
         return f"{task.base_url}/files/{RESULTS}/{task.task_id}{suffix}"
 
@@ -257,3 +298,26 @@ class Engine:
         task.expired = True
         for suffix in (".mp4", ".png"):
             self.result_path(task, suffix).unlink(missing_ok=True)
+        self.plate_path(task).unlink(missing_ok=True)
+        logger.info("task %s expired", task.task_id)
+
+    def expire_due(self) -> None:
+        """Expire every finished task older than `expire_after`; run before each request."""
+        after = self.state.knobs.expire_after
+        if after is None:
+            return
+        now = time.monotonic()
+        for task in self.state.tasks.values():
+            done = task.completed_mono
+            if not task.expired and done is not None and now - done >= after:
+                self.expire(task)
+
+    async def hang(self, seconds: float) -> None:
+        """Wait `seconds`, or less if the server is stopping (so it never waits for us)."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return
+
+    def stop_waiting(self) -> None:
+        self._stopping.set()

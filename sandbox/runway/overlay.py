@@ -1,15 +1,18 @@
-"""Pictures drawn with Pillow for the renderer: the text layer, a moving ball, input stills."""
+"""Pictures drawn with Pillow for the renderer: the text layer, a moving ball, input stills,
+and what the emulator reads from input images (their format and their colour)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError
 
+from sandbox.runway import fonts
 from sandbox.runway.catalog import fit_short_side
 
 MAX_LINES = 5
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+FAST_PNG = 1  # zlib level for the scratch PNGs ffmpeg reads once: level 6 costs several times more
+Font = ImageFont.FreeTypeFont
 
 
 class InputImageError(Exception):
@@ -17,23 +20,26 @@ class InputImageError(Exception):
 
 
 def draw_text_layer(dest: Path, size: tuple[int, int], prompt: str, watermark: str) -> None:
-    """A transparent full-frame layer: the prompt wrapped at the top, the watermark bottom right."""
+    """A transparent full-frame layer: the prompt wrapped at the top, the watermark bottom right.
+
+    Text is drawn in the bundled font; characters it lacks become placeholders (see `fonts`).
+    """
     width, height = size
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
-    font = ImageFont.load_default(size=max(14, min(width, height) // 22))
+    font = fonts.font(max(14, min(width, height) // 22))
     margin = max(10, min(width, height) // 36)
-    _draw_prompt(draw, font, prompt, width, margin)
-    if watermark:
-        _draw_watermark(draw, font, watermark, size, margin)
-    layer.save(dest)
+    _draw_prompt(draw, font, fonts.drawable(prompt), width, margin)
+    if watermark.strip():
+        _draw_watermark(draw, font, fonts.drawable(watermark), size, margin)
+    layer.save(dest, compress_level=FAST_PNG)
 
 
 def _draw_prompt(
     draw: ImageDraw.ImageDraw, font: Font, prompt: str, width: int, margin: int
 ) -> None:
     lines = wrap(draw, font, prompt, width - 4 * margin)
-    line_height = int(font.size * 1.3) if isinstance(font, ImageFont.FreeTypeFont) else 14
+    line_height = int(font.size * 1.3)
     box_bottom = 3 * margin + line_height * len(lines)
     draw.rectangle((margin, margin, width - margin, box_bottom), fill=(0, 0, 0, 150))
     for index, line in enumerate(lines):
@@ -78,7 +84,7 @@ def draw_ball(dest: Path, diameter: int, seed: int) -> None:
     ball = Image.new("RGBA", (diameter, diameter), (0, 0, 0, 0))
     colour = (80 + seed % 170, 80 + seed // 7 % 170, 80 + seed // 49 % 170, 230)
     ImageDraw.Draw(ball).ellipse((0, 0, diameter - 1, diameter - 1), fill=colour)
-    ball.save(dest)
+    ball.save(dest, compress_level=FAST_PNG)
 
 
 def prepare_still(source: Path, dest: Path, short_side: int, zoom: float) -> tuple[int, int]:
@@ -94,5 +100,26 @@ def prepare_still(source: Path, dest: Path, short_side: int, zoom: float) -> tup
     resized = image.resize((round(image.width * scale) + 1, round(image.height * scale) + 1))
     left = (resized.width - cover_w) // 2
     top = (resized.height - cover_h) // 2
-    resized.crop((left, top, left + cover_w, top + cover_h)).save(dest)
+    resized.crop((left, top, left + cover_w, top + cover_h)).save(dest, compress_level=FAST_PNG)
     return size
+
+
+def image_format(path: Path) -> str | None:
+    """The image format Pillow recognises in the file ("JPEG", "WEBP"...), or None."""
+    try:
+        with Image.open(path) as opened:
+            return opened.format
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return None
+
+
+def average_colour(path: Path) -> tuple[int, int, int]:
+    """The mean colour of an image, as (red, green, blue)."""
+    try:
+        with Image.open(path) as opened:
+            small = opened.convert("RGB")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        raise InputImageError(str(exc)) from exc
+    small.thumbnail((64, 64))
+    red, green, blue = (round(value) for value in ImageStat.Stat(small).mean)
+    return red, green, blue

@@ -1,4 +1,9 @@
-"""Task look-ups in the provider's documented shapes (record-detail and Aleph record-info)."""
+"""Task look-ups in the provider's shapes (record-detail and Aleph record-info).
+
+record-detail comes in two shapes (`record_shape`): "docs" names the task `taskId` and an
+extension's parent `parentTaskId`; "newer" names them `id` and `parentId`, with no top-level
+`taskId`. `failCode` is spelt as `fail_code_style` says; `expireFlag` is always there.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,15 @@ from sandbox.runway.state import Task, TaskState
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def record_detail(task: Task, *, string_fail_codes: bool = False) -> dict[str, Any]:
+ID_NAMES = {"docs": ("taskId", "parentTaskId"), "newer": ("id", "parentId")}
+
+
+def record_detail(task: Task, *, shape: str = "docs", fail_code: str = "int") -> dict[str, Any]:
     """`data` of GET /api/v1/runway/record-detail."""
-    data: dict[str, Any] = {"taskId": task.task_id}
+    id_name, parent_name = ID_NAMES[shape]
+    data: dict[str, Any] = {id_name: task.task_id}
     if task.parent_task_id:
-        data["parentTaskId"] = task.parent_task_id
+        data[parent_name] = task.parent_task_id
     data["generateParam"] = {
         "prompt": task.prompt,
         "imageUrl": task.params.get("imageUrl") or "",
@@ -31,11 +40,19 @@ def record_detail(task: Task, *, string_fail_codes: bool = False) -> dict[str, A
             "imageUrl": task.image_url,
         }
     if task.state is TaskState.FAIL and task.failure is not None:
-        code = task.failure.code
-        data["failCode"] = str(code) if string_fail_codes else code
+        data["failCode"] = spell_fail_code(task.failure.code, fail_code)
         data["failMsg"] = task.failure.message
     data["expireFlag"] = 1 if task.expired else 0
     return data
+
+
+def spell_fail_code(code: int, style: str) -> int | str:
+    """400 as the provider has been seen to send it: 400, "400", or "" (the message says why)."""
+    if style == "string":
+        return str(code)
+    if style == "empty":
+        return ""
+    return code
 
 
 def aleph_record_info(task: Task) -> dict[str, Any]:
@@ -79,6 +96,7 @@ def task_summary(task: Task) -> dict[str, Any]:
         "failCode": task.failure.code if task.failure else None,
         "failMsg": task.failure.message if task.failure else None,
         "expired": task.expired,
+        "submitFault": task.submit_fault,
     }
 
 

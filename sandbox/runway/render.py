@@ -1,4 +1,8 @@
-"""Real MP4s for the emulator's tasks, rendered by ffmpeg two at a time off the event loop."""
+"""Real MP4s for the emulator's tasks, rendered by ffmpeg two at a time off the event loop.
+
+Each render writes the video, its cover (the first frame) and a plate: the last frame without
+the text layer, from which an extension continues, so that it shows its own prompt only.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,9 @@ logger = logging.getLogger(__name__)
 ZOOM = 1.25  # how much larger than the frame a still is prepared, for the slow zoom
 ENCODE = ("-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p")
 FINISH = "setsar=1,format=yuv420p,split[v][c]"
+HUE_SPEED = 72  # degrees per second of an Aleph video's shifting hues
+GRADIENT_SCALE = 4  # text videos compute their background at 1/4 of the frame size
+TINT_OPACITY = 0.35  # how strongly a reference image's colour covers an Aleph video
 
 
 class RenderError(Exception):
@@ -39,7 +46,23 @@ class Outputs:
 
     video: Path
     cover: Path
+    plate: Path  # the last frame without text
     scratch: Path
+
+
+@dataclass(frozen=True, slots=True)
+class AlephStyle:
+    """How an Aleph task restyles: the hue it starts from, and an optional tint colour."""
+
+    hue: int
+    tint: tuple[int, int, int] | None = None
+
+    def filters(self) -> str:
+        look = f"hue=h={self.hue}+{HUE_SPEED}*t:s=1.8,edgedetect=mode=colormix:high=0.15"
+        if self.tint is None:
+            return look
+        colour = "0x{:02x}{:02x}{:02x}".format(*self.tint)
+        return f"{look},drawbox=x=0:y=0:w=iw:h=ih:color={colour}@{TINT_OPACITY}:t=fill"
 
 
 class Renderer:
@@ -56,13 +79,19 @@ class Renderer:
         seed = zlib.crc32(scene.prompt.encode())
         ball = out.scratch / "ball.png"
         await asyncio.to_thread(overlay.draw_ball, ball, min(size) // 6, seed)
-        source = f"gradients=s={size[0]}x{size[1]}:r={scene.fps}:speed=0.02:n=4:seed={seed}"
+        # The gradients are smooth, so they are computed at a quarter of the size and scaled
+        # up: the same picture for a fraction of ffmpeg's time.
+        small = f"{max(2, size[0] // GRADIENT_SCALE)}x{max(2, size[1] // GRADIENT_SCALE)}"
+        source = (
+            f"gradients=s={small}:r={scene.fps}:speed=0.02:n=4:seed={seed},"
+            f"scale={size[0]}:{size[1]}"
+        )
         period = scene.duration
         moving = (
             f"overlay=x='(W-w)*(0.5+0.45*sin(2*PI*t/{period}))'"
             f":y='(H-h)*(0.5+0.4*cos(4*PI*t/{period}))'"
         )
-        graph = f"[0:v][2:v]{moving}[m];[m][1:v]overlay=0:0,{FINISH}"
+        graph = f"[0:v][2:v]{moving}[m]"
         await self._render(scene, size, ["-f", "lavfi", "-i", source], graph, out, str(ball))
         return size
 
@@ -81,33 +110,41 @@ class Renderer:
             f":d={frames}:s={size[0]}x{size[1]}:fps={scene.fps}"
         )
         source = ["-i", str(still)]  # one frame that zoompan holds for the whole video
-        graph = f"[0:v]{zoom}[m];[m][1:v]overlay=0:0,{FINISH}"
-        await self._render(scene, size, source, graph, out)
+        await self._render(scene, size, source, f"[0:v]{zoom}[m]", out)
         return size
 
     async def extend_video(
         self, scene: Scene, parent: Path, quality: str, out: Outputs
     ) -> tuple[int, int]:
-        """Continue a video from its last frame, keeping its aspect ratio."""
+        """Continue a video from its last frame, keeping its aspect ratio.
+
+        Only for a parent without a plate, whose last frame still carries its text; a parent
+        with a plate is continued by `image_video` of the plate.
+        """
         last = out.scratch / "last.png"
         async with self._slots:
             await self._ffmpeg_run("-sseof", "-0.5", "-i", str(parent), "-update", "1", str(last))
         return await self.image_video(scene, last, quality, out)
 
     async def aleph_video(
-        self, scene: Scene, source: Path, size: tuple[int, int] | None, out: Outputs
+        self,
+        scene: Scene,
+        source: Path,
+        size: tuple[int, int] | None,
+        style: AlephStyle,
+        out: Outputs,
     ) -> tuple[int, int]:
-        """Restyle the first seconds of a video: shifting hues over coloured edges."""
+        """Restyle the first seconds of a video: shifting hues over coloured edges, tinted."""
         if size is None:
             info = await probe_video(self._ffmpeg, source)
             size = fit_short_side(info.width, info.height, SHORT_SIDE["720p"])
         w, h = size
-        style = (
+        look = (
             f"fps={scene.fps},scale={w}:{h}:force_original_aspect_ratio=increase:out_range=tv,"
-            f"crop={w}:{h},hue=h=72*t:s=1.8,edgedetect=mode=colormix:high=0.15"
+            f"crop={w}:{h},{style.filters()}"
         )
-        graph = f"[0:v]{style}[m];[m][1:v]overlay=0:0,{FINISH}"
-        await self._render(scene, size, ["-stream_loop", "-1", "-i", str(source)], graph, out)
+        looped = ["-stream_loop", "-1", "-i", str(source)]
+        await self._render(scene, size, looped, f"[0:v]{look}[m]", out)
         return size
 
     async def _render(
@@ -119,18 +156,27 @@ class Renderer:
         out: Outputs,
         *extras: str,
     ) -> None:
-        """Input 0 is the scene, input 1 the text layer, inputs 2... the `extras` images."""
+        """Input 0 is the scene, input 1 the text layer, inputs 2... the `extras` images.
+
+        `graph` makes the scene `[m]`; the text goes on top here, so the plate has none.
+        """
         text = out.scratch / "text.png"
         await asyncio.to_thread(overlay.draw_text_layer, text, size, scene.prompt, scene.watermark)
         args = [*source, "-i", str(text)]
         for extra in extras:
             args += ["-i", extra]
-        args += ["-filter_complex", graph]
+        last = scene.duration * scene.fps - 1
+        tail = (
+            f"[m]split[s][p];[s][1:v]overlay=0:0,{FINISH};"
+            f"[p]trim=start_frame={last},setsar=1[plate]"
+        )
+        args += ["-filter_complex", f"{graph};{tail}"]
         video = ["-map", "[v]", "-t", str(scene.duration), "-r", str(scene.fps), *ENCODE]
         video += ["-an", "-movflags", "+faststart", str(out.video)]
         cover = ["-map", "[c]", "-frames:v", "1", str(out.cover)]
+        plate = ["-map", "[plate]", "-frames:v", "1", str(out.plate)]
         async with self._slots:
-            await self._ffmpeg_run(*args, *video, *cover)
+            await self._ffmpeg_run(*args, *video, *cover, *plate)
 
     async def _ffmpeg_run(self, *args: str) -> None:
         process = await asyncio.create_subprocess_exec(

@@ -44,6 +44,7 @@ class AlephRequest:
     video_url: str
     aspect_ratio: str | None
     reference_image: str | None
+    seed: int | None
 
 
 def parse_generate(body: dict[str, Any]) -> GenerateRequest:
@@ -53,8 +54,10 @@ def parse_generate(body: dict[str, Any]) -> GenerateRequest:
     if duration == 10 and quality == "1080p":
         raise ApiError(422, "10-second videos cannot be 1080p: use duration 5 or quality 720p")
     image_url = _optional_str(body, "imageUrl") or None
-    ratio = None if image_url else _choice(body, "aspectRatio", ASPECT_RATIOS)
-    return GenerateRequest(common, duration, quality, ratio, image_url)
+    ratio = None
+    if not image_url or body.get("aspectRatio") is not None:
+        ratio = _choice(body, "aspectRatio", ASPECT_RATIOS)  # 21:9 is Aleph's only
+    return GenerateRequest(common, duration, quality, None if image_url else ratio, image_url)
 
 
 def parse_extend(body: dict[str, Any]) -> ExtendRequest:
@@ -72,10 +75,13 @@ def parse_aleph(body: dict[str, Any]) -> AlephRequest:
     ratio = None
     if body.get("aspectRatio") is not None:
         ratio = _choice(body, "aspectRatio", ALEPH_ASPECT_RATIOS)
-    if body.get("seed") is not None and not _is_int(body["seed"]):
+    seed = body.get("seed")
+    if seed is not None and not _is_int(seed):
         raise ApiError(422, "seed must be an integer")
+    if body.get("uploadCn") is not None and not isinstance(body["uploadCn"], bool):
+        raise ApiError(422, "uploadCn must be true or false")
     reference = _optional_str(body, "referenceImage") or None
-    return AlephRequest(common, video_url, ratio, reference)
+    return AlephRequest(common, video_url, ratio, reference, seed)
 
 
 def _common(body: dict[str, Any]) -> Common:

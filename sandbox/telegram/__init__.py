@@ -6,6 +6,16 @@ from sandbox.telegram.config import TelegramEmulatorConfig
 from sandbox.telegram.keys import TELEGRAM_STATE
 from sandbox.telegram.server import RunningTelegram, serve_telegram
 from sandbox.telegram.state import TelegramState
+from sandbox.telegram.summaries import (
+    Duplicate,
+    FaultInfo,
+    InlineAnswerInfo,
+    InlineQueryInfo,
+    PaymentOutcome,
+    Posted,
+    StatsSummary,
+    TimelineEntry,
+)
 from sandbox.telegram.world import (
     ANNA_ID,
     BEN_ID,
@@ -25,11 +35,19 @@ __all__ = [
     "PRIVATE_CHAT_ID",
     "TELEGRAM_STATE",
     "YOU_ID",
+    "Duplicate",
+    "FaultInfo",
+    "InlineAnswerInfo",
+    "InlineQueryInfo",
+    "PaymentOutcome",
+    "Posted",
     "RunningTelegram",
     "SandboxClient",
     "SandboxError",
+    "StatsSummary",
     "TelegramEmulatorConfig",
     "TelegramState",
+    "TimelineEntry",
     "create_telegram_app",
     "serve_telegram",
 ]

@@ -8,12 +8,18 @@ from sandbox.telegram.api_common import ApiContext, find_chat
 from sandbox.telegram.errors import bad_request
 from sandbox.telegram.params import Params
 from sandbox.telegram.state import TelegramState
-from sandbox.telegram.world import ADMIN, CREATOR, ChatRecord
+from sandbox.telegram.world import ADMIN, CREATOR, KICKED, RESTRICTED, ChatRecord
 
 _ADMIN_RIGHTS = (
     "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
     "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
     "can_edit_stories", "can_delete_stories", "can_pin_messages",
+)  # fmt: skip
+_MEMBER_RIGHTS = (
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+    "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
+    "can_invite_users", "can_pin_messages", "can_manage_topics",
 )  # fmt: skip
 
 
@@ -31,6 +37,10 @@ def member_json(state: TelegramState, chat: ChatRecord, user_id: int) -> dict[st
             data.update(can_post_messages=True, can_edit_messages=True)
         if chat.is_forum:
             data["can_manage_topics"] = True
+    if status == RESTRICTED:
+        data.update(dict.fromkeys(_MEMBER_RIGHTS, True), is_member=True, until_date=0)
+    if status == KICKED:
+        data["until_date"] = 0
     return data
 
 

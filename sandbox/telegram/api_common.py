@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
 from sandbox.telegram.entities import detect_entities, parse_text
 from sandbox.telegram.errors import BLOCKED, CHAT_NOT_FOUND, bad_request, forbidden
+from sandbox.telegram.messages import content_of
 from sandbox.telegram.params import Params
 from sandbox.telegram.state import StoredMessage, TelegramState
-from sandbox.telegram.world import ChatRecord
+from sandbox.telegram.stats import Accepted
+from sandbox.telegram.world import KICKED, ChatRecord
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -22,11 +25,16 @@ _BUTTON_ACTIONS = (
 )  # fmt: skip
 
 
+def _connected() -> bool:
+    return False
+
+
 @dataclass
 class ApiContext:
     state: TelegramState
     session: aiohttp.ClientSession
     method: str
+    gone: Callable[[], bool] = field(default=_connected)  # the client closed its connection
 
 
 @dataclass
@@ -34,6 +42,25 @@ class Target:
     chat: ChatRecord
     thread_id: int | None
     reply_to: StoredMessage | None
+
+
+def record(ctx: ApiContext, message: StoredMessage, kind: str, at: float) -> None:
+    """Put an accepted send or edit on the stats timeline, at the moment it was admitted."""
+    data = message.data
+    reply = data.get("reply_to_message") or {}
+    topic_root = reply.get("message_id") == message.thread_id
+    ctx.state.stats.accept(
+        Accepted(
+            ctx.method,
+            data["chat"]["id"],
+            message.message_id,
+            kind,
+            content_of(data),
+            at,
+            reply_to=None if topic_root else reply.get("message_id"),
+            thread_id=message.thread_id,
+        )
+    )
 
 
 def find_chat(state: TelegramState, p: Params, name: str = "chat_id") -> ChatRecord:
@@ -44,11 +71,23 @@ def find_chat(state: TelegramState, p: Params, name: str = "chat_id") -> ChatRec
 
 
 def writable_chat(state: TelegramState, p: Params) -> ChatRecord:
-    """The chat to send to: it exists and has not blocked the bot."""
+    """The chat to send to: it exists, has not blocked the bot, and the bot may post there."""
     chat = find_chat(state, p)
     if chat.type == "private" and chat.id in state.blocked:
         raise forbidden(BLOCKED)
+    if chat.type != "private":
+        _check_bot_presence(state, chat)
     return chat
+
+
+def _check_bot_presence(state: TelegramState, chat: ChatRecord) -> None:
+    status = state.world.member_status(chat, state.bot_id)
+    if status == KICKED:
+        raise forbidden(f"bot was kicked from the {chat.type} chat")
+    if not state.world.is_member(chat, state.bot_id):
+        raise forbidden(f"bot is not a member of the {chat.type} chat")
+    if chat.type == "channel" and not state.world.bot_is_admin(chat):
+        raise bad_request("need administrator rights in the channel chat")
 
 
 def thread_of(chat: ChatRecord, p: Params) -> int | None:

@@ -1,4 +1,4 @@
-"""getMe, bot commands, chat actions, callback answers and getFile."""
+"""getMe, bot commands, chat actions, reactions, callback answers, getFile and getChat."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from sandbox.telegram.api_common import ApiContext, find_chat, thread_of, writable_chat
 from sandbox.telegram.errors import bad_request
 from sandbox.telegram.params import Params
+from sandbox.telegram.stats import Accepted
 
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
 CALLBACK_ANSWER_WINDOW = 300.0
@@ -21,6 +22,7 @@ CHAT_ACTIONS = frozenset(
         "record_video_note", "upload_video_note",
     }
 )  # fmt: skip
+_REACTION_TYPES = frozenset({"emoji", "custom_emoji", "paid"})
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _SCOPES = frozenset(
     {
@@ -35,7 +37,7 @@ async def get_me(ctx: ApiContext, p: Params) -> dict[str, Any]:
         **ctx.state.world.bot.to_api(),
         "can_join_groups": True,
         "can_read_all_group_messages": not ctx.state.config.privacy_mode,
-        "supports_inline_queries": False,
+        "supports_inline_queries": ctx.state.config.inline_queries,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }
@@ -83,6 +85,10 @@ async def send_chat_action(ctx: ApiContext, p: Params) -> bool:
     if action not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
     ctx.state.actions[(chat.id, thread_id)] = (action, time.time() + ACTION_SECONDS)
+    ctx.state.stats.accept(
+        Accepted(ctx.method, chat.id, None, "chat_action", action, time.monotonic(),
+                 thread_id=thread_id)
+    )  # fmt: skip
     ctx.state.events.publish(
         {
             "type": "action",
@@ -93,6 +99,38 @@ async def send_chat_action(ctx: ApiContext, p: Params) -> bool:
         }
     )
     return True
+
+
+async def set_message_reaction(ctx: ApiContext, p: Params) -> bool:
+    """The bot's reaction on a message: kept and shown in the web chat, never an update."""
+    chat = find_chat(ctx.state, p)
+    message_id = p.get_int("message_id", required=True)
+    assert message_id is not None
+    message = ctx.state.message(chat.id, message_id)
+    if message is None:
+        raise bad_request("message to react not found")
+    reactions = _reactions(p.get_json("reaction"))
+    message.bot_reactions = reactions
+    ctx.state.events.publish(
+        {"type": "reaction", "chat_id": chat.id, "message_id": message_id,
+         "reactions": reactions}
+    )  # fmt: skip
+    return True
+
+
+def _reactions(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise bad_request("Expected an Array of ReactionType")
+    for item in value:
+        if not isinstance(item, dict) or item.get("type") not in _REACTION_TYPES:
+            raise bad_request("invalid reaction type specified")
+        if item["type"] == "emoji" and not item.get("emoji"):
+            raise bad_request("REACTION_INVALID")
+    if len(value) > 1:
+        raise bad_request("REACTIONS_TOO_MANY")
+    return value
 
 
 async def answer_callback_query(ctx: ApiContext, p: Params) -> bool:

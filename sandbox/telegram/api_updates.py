@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.telegram.api_common import ApiContext
-from sandbox.telegram.errors import bad_request, conflict
+from sandbox.telegram.errors import ApiError, bad_request, conflict
 from sandbox.telegram.inputs import is_loopback
 from sandbox.telegram.params import Params
 from sandbox.telegram.updates import Update
@@ -37,7 +37,12 @@ async def get_updates(ctx: ApiContext, p: Params) -> list[Update]:
     limit = min(max(p.get_int("limit") or 100, 1), 100)
     timeout = min(max(float(p.get_int("timeout") or 0), 0.0), _MAX_POLL_SECONDS)
     _set_allowed(ctx, p)
-    return await ctx.state.updates.poll(limit, timeout)
+    try:
+        return await ctx.state.updates.poll(limit, timeout)
+    except ApiError as error:
+        if error.code == 409 and ctx.gone():
+            return []  # a poller that hung up is answered nothing: Telegram cannot reach it
+        raise
 
 
 def _check_webhook_url(ctx: ApiContext, url: str) -> None:

@@ -9,6 +9,7 @@ import logging
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -17,9 +18,10 @@ from sandbox.telegram.api_common import ApiContext
 from sandbox.telegram.config import TelegramEmulatorConfig
 from sandbox.telegram.control import add_control_routes, refused
 from sandbox.telegram.errors import ApiError
+from sandbox.telegram.faults import after_work, before_work
 from sandbox.telegram.keys import HTTP_SESSION, TELEGRAM_STATE
-from sandbox.telegram.methods import METHODS
-from sandbox.telegram.params import read_params
+from sandbox.telegram.methods import METHODS, Method
+from sandbox.telegram.params import Params, read_params
 from sandbox.telegram.state import TelegramState
 from sandbox.telegram.webhook import deliver_webhooks
 
@@ -76,18 +78,50 @@ async def bot_api(request: web.Request) -> web.Response:
     if handler is None:
         return refused(ApiError(404, "Not Found"))
     state.stats.requests[method] += 1
-    context = ApiContext(state, request.app[HTTP_SESSION], method)
+    context = ApiContext(state, request.app[HTTP_SESSION], method, lambda: _gone(request))
+    chat_id: int | None = None
     try:
         params = await read_params(request, state.upload_dir)
         try:
-            result = await handler(context, params)
+            chat_id = _chat_id(state, params)
+            result = await _answer(context, handler, params, chat_id)
         finally:
             params.cleanup()
     except ApiError as error:
-        state.stats.refuse(method, error.code, error.description)
+        state.stats.refuse(method, error.code, error.description, chat_id)
         logger.info("%s refused: %s", method, error.description)
         return refused(error)
     return web.json_response({"ok": True, "result": result})
+
+
+async def _answer(ctx: ApiContext, handler: Method, params: Params, chat_id: int | None) -> Any:
+    """Run the method between the injected faults that catch this request."""
+    faults = ctx.state.faults.take(ctx.method, chat_id)
+    for fault in faults:
+        ctx.state.stats.inject(fault.kind, ctx.method)
+    await before_work(faults)
+    result = await handler(ctx, params)
+    await after_work(faults)
+    return result
+
+
+def _gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+def _chat_id(state: TelegramState, params: Params) -> int | None:
+    """The chat a request is about, for fault scopes and per-chat stats (None: no chat)."""
+    value = params.values.get("chat_id")
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.startswith("@"):
+        chat = state.world.find_chat(value)
+        return chat.id if chat else None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 async def download(request: web.Request) -> web.StreamResponse:

@@ -8,8 +8,8 @@ with one extra key, ``_by_bot`` (true for messages the bot sent).
 - ``GET /_emulator/chats/{chat_id}/messages[?thread_id=N]``: the chat's messages, oldest first.
 - ``POST /_emulator/chats/{chat_id}/messages``: a person posts. JSON ``{"text", "user_id",
   "reply_to", "thread_id"}``, or multipart with those fields and one file part named ``photo``,
-  ``video`` or ``document`` (the text becomes its caption). In the channel, posts are made as
-  the channel (``sender_chat``).
+  ``video``, ``audio`` or ``document`` (the text becomes its caption). In the channel, posts
+  are made as the channel (``sender_chat``).
 - ``POST /_emulator/chats/{chat_id}/messages/{id}/edit``: a person edits a message ``{"text"}``.
 - ``DELETE /_emulator/chats/{chat_id}/messages/{id}``: a message disappears (no update is sent).
 - ``POST /_emulator/chats/{chat_id}/callbacks``: press an inline button ``{"message_id", "data",
@@ -18,69 +18,59 @@ with one extra key, ``_by_bot`` (true for messages the bot sent).
 - ``GET /_emulator/chats/{chat_id}/actions``: chat actions still showing.
 - ``POST /_emulator/users/{user_id}/block`` and ``.../unblock``: the user blocks the bot or not.
 - ``GET /_emulator/stats`` and ``POST /_emulator/stats/reset``: requests by method; refusals by
-  code, method and description (``too_many_requests`` counts the 429s).
+  code, method, chat and description (``too_many_requests`` counts the 429s); injected faults
+  by kind and method. Reset also clears the timeline (control_stats.py).
 - ``POST /_emulator/flood``: ``{"enabled": bool}``; also refills every bucket.
 - ``GET /_emulator/updates``: the recent updates made for the bot.
 - ``GET /_emulator/commands[?chat_id=N]``: the bot's commands as that chat would show them.
 - ``GET /_emulator/files/{file_id}``: a file's bytes (ranges work, so ``<video>`` can seek).
 - ``GET /_emulator/events``: server-sent events, each ``data: {"type": ...}`` with type
-  ``message``, ``edit``, ``delete``, ``action`` or ``callback_answer``.
+  ``message``, ``edit``, ``delete``, ``action``, ``callback_answer``, ``reaction``, ``user``
+  (a person changed), ``world`` (people or chats were added or changed), ``payment``,
+  ``stars`` (a balance was set) or ``inline_answer``.
 
-The user id defaults to You (1001).
+The user id defaults to the person of a private chat, elsewhere to You (1001).
+
+More endpoints: a crowd and bulk posts in control_world.py, injected faults in
+control_faults.py, benchmark stats in control_stats.py, Stars payments in
+control_payments.py, inline mode in control_inline.py. Invoice messages listed here carry
+``_invoice`` (``{"amount", "paying", "paid_by"?, "refunded"?}``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from sandbox.telegram import human
+from sandbox.telegram import (
+    control_faults,
+    control_inline,
+    control_payments,
+    control_stats,
+    control_world,
+    human,
+    payments,
+)
 from sandbox.telegram.api_send import media_content
-from sandbox.telegram.errors import ApiError, bad_request
+from sandbox.telegram.control_base import Route, add_routes, ok, path_int, refused, state_of
+from sandbox.telegram.errors import ApiError
 from sandbox.telegram.inputs import ingest
-from sandbox.telegram.keys import TELEGRAM_STATE
 from sandbox.telegram.params import Params, json_object, read_params
 from sandbox.telegram.state import TelegramState
 from sandbox.telegram.world import YOU_ID
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-PREFIX = "/_emulator"
-_MEDIA_FIELDS = ("photo", "video", "document")
+logger = logging.getLogger(__name__)
+
+_MEDIA_FIELDS = ("photo", "video", "document", "audio")
 _PING_SECONDS = 15.0
 
-
-def ok(result: Any) -> web.Response:
-    return web.json_response({"ok": True, "result": result})
-
-
-def refused(error: ApiError) -> web.Response:
-    return web.json_response(error.payload(), status=error.code)
-
-
-def _guarded(handler: Handler) -> Handler:
-    async def run(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ApiError as error:
-            return refused(error)
-
-    return run
-
-
-def _state(request: web.Request) -> TelegramState:
-    return request.app[TELEGRAM_STATE]
-
-
-def _int(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise bad_request(f"invalid {name}") from None
+_state = state_of
+_int = path_int
 
 
 async def world(request: web.Request) -> web.StreamResponse:
@@ -88,17 +78,29 @@ async def world(request: web.Request) -> web.StreamResponse:
 
 
 async def list_messages(request: web.Request) -> web.StreamResponse:
+    state = _state(request)
     thread = request.query.get("thread_id")
-    items = _state(request).messages(_int(request, "chat_id"), int(thread) if thread else None)
-    return ok([m.to_control() for m in items])
+    chat_id = _int(request, "chat_id")
+    items = state.messages(chat_id, int(thread) if thread else None)
+    return ok([_with_invoice_state(state, m.to_control()) for m in items])
+
+
+def _with_invoice_state(state: TelegramState, message: dict[str, Any]) -> dict[str, Any]:
+    """Invoices carry ``_invoice``: paid by whom, refunded, or waiting for the bot."""
+    if "invoice" in message:
+        found = payments.invoice_state(state, message["chat"]["id"], message["message_id"])
+        if found is not None:
+            message["_invoice"] = found
+    return message
 
 
 async def post_message(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     params = await read_params(request, state.upload_dir)
+    chat_id = _int(request, "chat_id")
     try:
         item = human.Post(
-            user_id=params.get_int("user_id") or YOU_ID,
+            user_id=params.get_int("user_id") or human.default_author(chat_id),
             text=params.get_str("text") or "",
             media=await _media(state, params),
             reply_to=params.get_int("reply_to"),
@@ -106,7 +108,7 @@ async def post_message(request: web.Request) -> web.StreamResponse:
         )
     finally:
         params.cleanup()
-    message = await human.post(state, _int(request, "chat_id"), item)
+    message = await human.post(state, chat_id, item)
     return ok(message.to_control())
 
 
@@ -132,12 +134,13 @@ async def delete_message(request: web.Request) -> web.StreamResponse:
 
 async def press_button(request: web.Request) -> web.StreamResponse:
     body = await json_object(request)
+    chat_id = _int(request, "chat_id")
     query = await human.press(
         _state(request),
-        _int(request, "chat_id"),
+        chat_id,
         int(body.get("message_id", 0)),
         str(body.get("data", "")),
-        int(body.get("user_id") or YOU_ID),
+        int(body.get("user_id") or human.default_author(chat_id)),
     )
     return ok(query)
 
@@ -187,7 +190,7 @@ async def flood(request: web.Request) -> web.StreamResponse:
 
 
 async def updates(request: web.Request) -> web.StreamResponse:
-    return ok(_state(request).updates.history[-200:])
+    return ok(list(_state(request).updates.history)[-200:])
 
 
 async def commands(request: web.Request) -> web.StreamResponse:
@@ -213,26 +216,36 @@ async def file_bytes(request: web.Request) -> web.StreamResponse:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events until the server stops or the browser goes (a closed tab is normal)."""
     state = _state(request)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-cache"})  # fmt: skip
     await response.prepare(request)
     with state.events.subscribe() as queue:
-        await response.write(b": connected\n\n")
-        while not state.closing:
-            try:
-                event = await asyncio.wait_for(queue.get(), _PING_SECONDS)
-            except TimeoutError:
-                await response.write(b": ping\n\n")
-                continue
-            if event.get("type") == "closing":
-                break
-            await response.write(f"data: {json.dumps(event)}\n\n".encode())
+        try:
+            await _stream(state, queue, response)
+        except ConnectionResetError:
+            logger.debug("web chat event stream closed by the browser")
     return response
 
 
+async def _stream(
+    state: TelegramState, queue: asyncio.Queue[dict[str, Any]], response: web.StreamResponse
+) -> None:
+    await response.write(b": connected\n\n")
+    while not state.closing:
+        try:
+            event = await asyncio.wait_for(queue.get(), _PING_SECONDS)
+        except TimeoutError:
+            await response.write(b": ping\n\n")
+            continue
+        if event.get("type") == "closing":
+            return
+        await response.write(f"data: {json.dumps(event)}\n\n".encode())
+
+
 def add_control_routes(app: web.Application) -> None:
-    routes = [
+    routes: list[Route] = [
         ("GET", "/world", world),
         ("GET", "/chats/{chat_id}/messages", list_messages),
         ("POST", "/chats/{chat_id}/messages", post_message),
@@ -251,5 +264,8 @@ def add_control_routes(app: web.Application) -> None:
         ("GET", "/files/{file_id}", file_bytes),
         ("GET", "/events", events),
     ]
-    for method, path, handler in routes:
-        app.router.add_route(method, PREFIX + path, _guarded(handler))
+    modules = (control_world, control_faults, control_stats, control_payments, control_inline)
+    add_routes(app, [*routes, *(route for module in modules for route in module.ROUTES)])
+
+
+__all__ = ["add_control_routes", "ok", "refused"]

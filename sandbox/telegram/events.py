@@ -15,6 +15,10 @@ class EventBus:
         self._queues: set[asyncio.Queue[Event]] = set()
         self._queue_size = queue_size
 
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
     def publish(self, event: Event) -> None:
         for queue in self._queues:
             if not queue.full():

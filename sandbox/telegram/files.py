@@ -20,6 +20,7 @@ _ID_PREFIX = {
     "video": "BAAC",
     "document": "BQAC",
     "animation": "CgAC",
+    "audio": "CQAC",
     "thumbnail": "AAMC",
 }
 _FOLDER = {
@@ -27,6 +28,7 @@ _FOLDER = {
     "video": "videos",
     "document": "documents",
     "animation": "animations",
+    "audio": "music",
     "thumbnail": "thumbnails",
 }
 
@@ -44,6 +46,8 @@ class StoredFile:
     width: int | None = None
     height: int | None = None
     duration: int | None = None
+    performer: str | None = None
+    title: str | None = None
     thumbnail: StoredFile | None = None
     photo_sizes: list[StoredFile] = field(default_factory=list)
 
@@ -57,7 +61,7 @@ class StoredFile:
         }
 
     def to_api(self) -> dict[str, Any]:
-        """The Video, Animation or Document object of this file."""
+        """The Video, Animation, Audio or Document object of this file."""
         data: dict[str, Any] = {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
@@ -65,7 +69,9 @@ class StoredFile:
         }
         if self.kind in ("video", "animation"):
             data.update(width=self.width or 0, height=self.height or 0, duration=self.duration or 0)
-        for key in ("file_name", "mime_type"):
+        if self.kind == "audio":
+            data["duration"] = self.duration or 0
+        for key in ("performer", "title", "file_name", "mime_type"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         if self.thumbnail is not None:
@@ -86,6 +92,9 @@ class FileStore:
         self.root = root
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
+        # Files sent by HTTP URL, by (URL, kind): Telegram keeps what it fetched from a URL and
+        # sends the same file again when the URL comes again, without fetching it.
+        self.by_url: dict[tuple[str, str], StoredFile] = {}
         self._counter = itertools.count(1)
         for folder in _FOLDER.values():
             (root / folder).mkdir(parents=True, exist_ok=True)
@@ -117,8 +126,9 @@ class FileStore:
         file_name: str | None,
         mime_type: str | None,
         video: media.VideoInfo | None = None,
+        audio: media.AudioInfo | None = None,
     ) -> StoredFile:
-        """Copy an uploaded or fetched file in as a video, animation or document."""
+        """Copy an uploaded or fetched file in as a video, animation, audio or document."""
         suffix = Path(file_name or "").suffix or mimetypes.guess_extension(mime_type or "") or ""
         target = self.root / _FOLDER[kind] / f"file_{next(self._counter)}{suffix}"
         await asyncio.to_thread(shutil.copyfile, source, target)
@@ -126,6 +136,10 @@ class FileStore:
         if video is not None:
             stored.width, stored.height, stored.duration = video.width, video.height, video.duration
             stored.thumbnail = await self._thumbnail(target)
+        if audio is not None:
+            stored.duration, stored.performer, stored.title = (
+                audio.duration, audio.performer, audio.title
+            )  # fmt: skip
         return stored
 
     async def _thumbnail(self, video_path: Path) -> StoredFile | None:

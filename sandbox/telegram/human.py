@@ -15,7 +15,8 @@ from sandbox.telegram.entities import detect_entities
 from sandbox.telegram.errors import ApiError, bad_request
 from sandbox.telegram.messages import create_message, delete_message, update_message
 from sandbox.telegram.state import CallbackQuery, StoredMessage, TelegramState
-from sandbox.telegram.world import ChatRecord, UserRecord
+from sandbox.telegram.updates import Update
+from sandbox.telegram.world import YOU_ID, ChatRecord, UserRecord
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def chat_of(state: TelegramState, chat_id: int) -> ChatRecord:
 
 def author(state: TelegramState, chat: ChatRecord, user_id: int) -> UserRecord:
     user = state.world.users.get(user_id)
-    if user is None or state.world.member_status(chat, user_id) is None:
+    if user is None or not state.world.is_member(chat, user_id):
         raise bad_request(f"user {user_id} is not a member of this chat")
     return user
 
@@ -60,7 +61,18 @@ def _text_fields(text: str, media: dict[str, Any] | None) -> dict[str, Any]:
     return content
 
 
-async def post(state: TelegramState, chat_id: int, item: Post) -> StoredMessage:
+@dataclass(frozen=True)
+class Prepared:
+    """A post checked against the world, ready to be created."""
+
+    chat: ChatRecord
+    user: UserRecord
+    content: dict[str, Any]
+    thread_id: int | None
+    reply_to: StoredMessage | None
+
+
+def prepare(state: TelegramState, chat_id: int, item: Post) -> Prepared:
     chat = chat_of(state, chat_id)
     user = author(state, chat, item.user_id)
     reply_to = state.message(chat.id, item.reply_to) if item.reply_to else None
@@ -69,17 +81,45 @@ async def post(state: TelegramState, chat_id: int, item: Post) -> StoredMessage:
     thread_id = item.thread_id if item.thread_id is not None else _thread_of(reply_to)
     if thread_id is not None and thread_id not in chat.topics:
         raise bad_request("message thread not found")
+    content = _text_fields(item.text, item.media)
+    return Prepared(chat, user, content, thread_id, reply_to)
+
+
+def publish(state: TelegramState, ready: Prepared) -> tuple[StoredMessage, Update | None]:
+    """Create the message and queue the update the bot gets for it (None: it sees nothing)."""
     message = create_message(
         state,
-        chat,
-        _text_fields(item.text, item.media),
-        sender=user,
+        ready.chat,
+        ready.content,
+        sender=ready.user,
         by_bot=False,
-        thread_id=thread_id,
-        reply_to=reply_to,
+        thread_id=ready.thread_id,
+        reply_to=ready.reply_to,
     )
-    await _notify_bot(state, chat, message, edited=False)
+    return message, _notify_bot(state, ready.chat, message, edited=False)
+
+
+async def post(state: TelegramState, chat_id: int, item: Post) -> StoredMessage:
+    message, _ = publish(state, prepare(state, chat_id, item))
     return message
+
+
+def post_many(
+    state: TelegramState, items: list[tuple[int, Post]]
+) -> list[tuple[StoredMessage, Update | None]]:
+    """Check every post first, then make them in order: a refused batch posts nothing."""
+    ready = []
+    for index, (chat_id, item) in enumerate(items):
+        try:
+            ready.append(prepare(state, chat_id, item))
+        except ApiError as error:
+            raise ApiError(error.code, f"{error.description} (post {index})") from None
+    return [publish(state, item) for item in ready]
+
+
+def default_author(chat_id: int) -> int:
+    """Who posts when nobody is named: the person of a private chat, elsewhere You."""
+    return chat_id if chat_id > 0 else YOU_ID
 
 
 def _thread_of(message: StoredMessage | None) -> int | None:
@@ -96,7 +136,7 @@ async def edit(state: TelegramState, chat_id: int, message_id: int, text: str) -
     else:
         changes = {"caption": text or None, "caption_entities": entities}
     update_message(state, message, changes)
-    await _notify_bot(state, chat_of(state, chat_id), message, edited=True)
+    _notify_bot(state, chat_of(state, chat_id), message, edited=True)
     return message
 
 
@@ -136,7 +176,7 @@ async def press(
         "data": data,
     }
     state.callbacks[query_id] = CallbackQuery(query_id, query, time.time())
-    await state.updates.push("callback_query", query)
+    state.updates.push_nowait("callback_query", query)
     return query
 
 
@@ -145,16 +185,18 @@ def _callback_data(message: StoredMessage) -> set[str]:
     return {b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
-async def _notify_bot(
+def _notify_bot(
     state: TelegramState, chat: ChatRecord, message: StoredMessage, *, edited: bool
-) -> None:
+) -> Update | None:
     if not _bot_sees(state, chat, message):
-        return
+        return None
     kind = "channel_post" if chat.type == "channel" else "message"
-    await state.updates.push(f"edited_{kind}" if edited else kind, message.data)
+    return state.updates.push_nowait(f"edited_{kind}" if edited else kind, message.data)
 
 
 def _bot_sees(state: TelegramState, chat: ChatRecord, message: StoredMessage) -> bool:
+    if chat.type != "private" and not state.world.is_member(chat, state.bot_id):
+        return False
     if chat.type in ("private", "channel") or not state.config.privacy_mode:
         return True
     if state.world.bot_is_admin(chat):

@@ -18,6 +18,7 @@ from sandbox.telegram.files import FileStore, StoredFile
 from sandbox.telegram.params import Params, UploadedPart
 
 URL_LIMIT = 20 * 1024 * 1024
+URLS_KEPT = 10_000
 _CHUNK = 256 * 1024
 
 
@@ -30,12 +31,23 @@ async def input_file(ctx: ApiContext, p: Params, field: str, kind: str) -> Store
     if not value:
         raise bad_request(f"there is no {field} in the request")
     if value.startswith(("http://", "https://")):
-        fetched = await fetch_url(ctx, value)
-        try:
-            return await ingest(ctx.state.files, fetched, kind, p)
-        finally:
-            fetched.path.unlink(missing_ok=True)
+        return await _from_url(ctx, p, value, kind)
     return _known_file(ctx, value, kind)
+
+
+async def _from_url(ctx: ApiContext, p: Params, url: str, kind: str) -> StoredFile:
+    """A URL sent before is not fetched again (FileStore.by_url); a failed fetch is not kept."""
+    known = ctx.state.files.by_url.get((url, kind))
+    if known is not None:
+        return known
+    fetched = await fetch_url(ctx, url)
+    try:
+        stored = await ingest(ctx.state.files, fetched, kind, p)
+    finally:
+        fetched.path.unlink(missing_ok=True)
+    if len(ctx.state.files.by_url) < URLS_KEPT:
+        ctx.state.files.by_url[url, kind] = stored
+    return stored
 
 
 def _known_file(ctx: ApiContext, file_id: str, kind: str) -> StoredFile:
@@ -56,6 +68,8 @@ async def ingest(
             raise bad_request("IMAGE_PROCESS_FAILED")
         return await files.add_photo(part.path)
     mime = _mime(part)
+    if kind == "audio":
+        return await _ingest_audio(files, part, mime, p)
     info = await media.probe_video(part.path) if kind in ("video", "animation") else None
     if kind in ("video", "animation") and info is None:
         kind = "document"
@@ -63,6 +77,21 @@ async def ingest(
         info = _declared(info, p)
         mime = mime if mime.startswith("video/") or mime == "image/gif" else "video/mp4"
     return await files.add(part.path, kind, file_name=part.filename, mime_type=mime, video=info)
+
+
+async def _ingest_audio(
+    files: FileStore, part: UploadedPart, mime: str, p: Params | None
+) -> StoredFile:
+    """Sound (MP3, M4A, ...) becomes an Audio; anything else a document, as Telegram does."""
+    info = await media.probe_audio(part.path)
+    if info is None:
+        return await files.add(part.path, "document", file_name=part.filename, mime_type=mime)
+    if p is not None:
+        info = media.AudioInfo(
+            p.get_int("duration") or info.duration, p.get_str("performer"), p.get_str("title")
+        )
+    mime = mime if mime.startswith("audio/") else "audio/mpeg"
+    return await files.add(part.path, "audio", file_name=part.filename, mime_type=mime, audio=info)
 
 
 def _declared(info: media.VideoInfo, p: Params | None) -> media.VideoInfo:

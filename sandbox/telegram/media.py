@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #.*?Video: .*?(\d{2,5})x(\d{2,5})")
+_AUDIO = re.compile(r"Stream #.*?Audio: ")
 PHOTO_SIDES = (90, 320, 800, 1280)
 
 
@@ -51,18 +52,38 @@ def render_photo_sizes(path: Path, out_dir: Path, stem: str) -> list[tuple[Path,
     return sizes
 
 
+@dataclass(frozen=True)
+class AudioInfo:
+    duration: int
+    performer: str | None = None
+    title: str | None = None
+
+
 async def probe_video(path: Path) -> VideoInfo | None:
     """Width, height and duration of the first video stream, or None when there is none."""
     stderr = await _ffmpeg("-hide_banner", "-i", str(path))
     stream = _VIDEO.search(stderr)
     if stream is None:
         return None
+    return VideoInfo(int(stream.group(1)), int(stream.group(2)), _seconds(stderr))
+
+
+async def probe_audio(path: Path) -> AudioInfo | None:
+    """The duration of a file with a sound stream and no moving picture (cover art is fine)."""
+    stderr = await _ffmpeg("-hide_banner", "-i", str(path))
+    lines = stderr.splitlines()
+    moving = [line for line in lines if _VIDEO.search(line) and "attached pic" not in line]
+    if not any(_AUDIO.search(line) for line in lines) or moving:
+        return None
+    return AudioInfo(_seconds(stderr))
+
+
+def _seconds(stderr: str) -> int:
     duration = _DURATION.search(stderr)
-    seconds = 0.0
-    if duration:
-        hours, minutes, secs = duration.groups()
-        seconds = int(hours) * 3600 + int(minutes) * 60 + float(secs)
-    return VideoInfo(int(stream.group(1)), int(stream.group(2)), round(seconds))
+    if duration is None:
+        return 0
+    hours, minutes, secs = duration.groups()
+    return round(int(hours) * 3600 + int(minutes) * 60 + float(secs))
 
 
 async def video_thumbnail(path: Path, target: Path) -> bool:

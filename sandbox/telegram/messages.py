@@ -8,7 +8,9 @@ from typing import Any
 from sandbox.telegram.state import StoredMessage, TelegramState
 from sandbox.telegram.world import ChatRecord, UserRecord
 
-MEDIA_KEYS = ("photo", "video", "animation", "document")
+MEDIA_KEYS = ("photo", "video", "animation", "document", "audio")
+# What a message carries, most specific first (an animation also has a document).
+_CONTENT_KEYS = ("video", "animation", "photo", "audio", "document", "invoice", "text")
 
 
 def snapshot(message: StoredMessage) -> dict[str, Any]:
@@ -76,3 +78,8 @@ def delete_message(state: TelegramState, message: StoredMessage) -> None:
 
 def has_media(message: StoredMessage) -> bool:
     return any(key in message.data for key in MEDIA_KEYS)
+
+
+def content_of(data: dict[str, Any]) -> str:
+    """What a message carries: video, animation, photo, audio, document, invoice, text."""
+    return next((key for key in _CONTENT_KEYS if key in data), "other")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sandbox.telegram.config import TelegramEmulatorConfig
 from sandbox.telegram.events import EventBus
+from sandbox.telegram.faults import FaultSet
 from sandbox.telegram.files import FileStore
 from sandbox.telegram.flood import FloodControl
+from sandbox.telegram.inline import InlineBook
+from sandbox.telegram.stars import StarLedger
+from sandbox.telegram.stats import Stats
 from sandbox.telegram.updates import UpdateQueue
 from sandbox.telegram.webhook import Webhook
 from sandbox.telegram.world import FORUM_ID, YOU_ID, ChatRecord, World, create_world
@@ -21,6 +24,7 @@ from sandbox.telegram.world import FORUM_ID, YOU_ID, ChatRecord, World, create_w
 class StoredMessage:
     data: dict[str, Any]
     by_bot: bool
+    bot_reactions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def message_id(self) -> int:
@@ -32,7 +36,11 @@ class StoredMessage:
         return int(value) if value is not None and self.data.get("is_topic_message") else None
 
     def to_control(self) -> dict[str, Any]:
-        return {**self.data, "_by_bot": self.by_bot}
+        """The message with ``_by_bot`` and, when the bot reacted, ``_bot_reactions``."""
+        extra: dict[str, Any] = {"_by_bot": self.by_bot}
+        if self.bot_reactions:
+            extra["_bot_reactions"] = self.bot_reactions
+        return {**self.data, **extra}
 
 
 @dataclass
@@ -54,48 +62,6 @@ class CallbackQuery:
     answer: dict[str, Any] | None = None
 
 
-@dataclass
-class Stats:
-    requests: Counter[str] = field(default_factory=Counter)
-    refusals: Counter[tuple[int, str, str]] = field(default_factory=Counter)
-    log: list[dict[str, Any]] = field(default_factory=list)
-
-    def refuse(self, method: str, code: int, description: str) -> None:
-        self.refusals[(code, method, description)] += 1
-        self.log = [
-            *self.log[-199:],
-            {
-                "method": method,
-                "error_code": code,
-                "description": description,
-                "date": int(time.time()),
-            },
-        ]
-
-    def to_api(self) -> dict[str, Any]:
-        by_code: Counter[str] = Counter()
-        by_method: dict[str, Counter[str]] = {}
-        for (code, method, _), count in self.refusals.items():
-            by_code[str(code)] += count
-            by_method.setdefault(str(code), Counter())[method] += count
-        return {
-            "requests": dict(self.requests),
-            "refusals_by_code": dict(by_code),
-            "refusals_by_method": {code: dict(c) for code, c in by_method.items()},
-            "too_many_requests": by_code.get("429", 0),
-            "refusals": [
-                {"error_code": code, "method": method, "description": text, "count": count}
-                for (code, method, text), count in self.refusals.items()
-            ],
-            "recent_refusals": self.log[-50:],
-        }
-
-    def reset(self) -> None:
-        self.requests.clear()
-        self.refusals.clear()
-        self.log.clear()
-
-
 class TelegramState:
     def __init__(self, config: TelegramEmulatorConfig, file_root: Path) -> None:
         self.config = config
@@ -109,6 +75,9 @@ class TelegramState:
         self.webhook = Webhook()
         self.flood = FloodControl(config)
         self.stats = Stats()
+        self.faults = FaultSet()
+        self.stars = StarLedger(config.stars_balance)
+        self.inline = InlineBook()
         self.events = EventBus()
         self.blocked: set[int] = set()
         self.closing = False

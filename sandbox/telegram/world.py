@@ -6,9 +6,15 @@ Seeded world (ids are stable, tests rely on them):
 - 1001: the private chat with You.
 - -100 "Sandbox Group": a plain group; You own it, Ben is an admin, the bot a plain member (so
   privacy mode applies: it sees commands, replies to it and mentions only).
-- -200 "Sandbox Forum": a forum supergroup with General and two topics (thread ids 2 and 3,
-  the ids of their creation messages); the bot is an admin and sees everything.
-- -300 "Sandbox Channel" (@sandbox_channel): You own it, the bot is an admin that may post.
+- -1001000000200 "Sandbox Forum": a forum supergroup with General and two topics (thread ids 2
+  and 3, the ids of their creation messages); the bot is an admin and sees everything.
+- -1001000000300 "Sandbox Channel" (@sandbox_channel): You own it, the bot is an admin that
+  may post. Supergroup and channel ids have Telegram's -100 prefix, so t.me/c/... links to
+  their messages work as they do in Telegram.
+
+More people and chats can be added at run time (crowd.py); ids picked by the emulator start
+at ``FIRST_CROWD_USER_ID`` for people, ``-FIRST_CROWD_GROUP_ID`` for plain groups and
+``-FIRST_CROWD_SUPERGROUP_ID`` for supergroups and channels (Telegram's -100... form).
 """
 
 from __future__ import annotations
@@ -21,12 +27,23 @@ ANNA_ID = 1002
 BEN_ID = 1003
 PRIVATE_CHAT_ID = YOU_ID
 GROUP_ID = -100
-FORUM_ID = -200
-CHANNEL_ID = -300
+FORUM_ID = -1001000000200
+CHANNEL_ID = -1001000000300
+DEMO_USER_IDS = (YOU_ID, ANNA_ID, BEN_ID)
+
+FIRST_CROWD_USER_ID = 100_000
+FIRST_CROWD_GROUP_ID = 10_000
+FIRST_CROWD_SUPERGROUP_ID = 1_000_000_000_000
 
 CREATOR = "creator"
 ADMIN = "administrator"
 MEMBER = "member"
+RESTRICTED = "restricted"
+LEFT = "left"
+KICKED = "kicked"
+STATUSES = (CREATOR, ADMIN, MEMBER, RESTRICTED, LEFT, KICKED)
+PRESENT = frozenset({CREATOR, ADMIN, MEMBER, RESTRICTED})
+CHAT_TYPES = ("group", "supergroup", "channel")
 
 
 @dataclass(frozen=True)
@@ -36,13 +53,14 @@ class UserRecord:
     username: str | None = None
     language_code: str | None = None
     is_bot: bool = False
+    last_name: str | None = None
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
-        if self.username:
-            data["username"] = self.username
-        if self.language_code:
-            data["language_code"] = self.language_code
+        for key in ("last_name", "username", "language_code"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
         return data
 
 
@@ -60,13 +78,15 @@ class ChatRecord:
     title: str | None = None
     username: str | None = None
     first_name: str | None = None
+    last_name: str | None = None
     is_forum: bool = False
     members: dict[int, str] = field(default_factory=dict)
     topics: dict[int, Topic] = field(default_factory=dict)
+    crowd: bool = False  # made at run time (the web chat lists these apart)
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
-        for key in ("title", "username", "first_name"):
+        for key in ("title", "username", "first_name", "last_name"):
             value = getattr(self, key)
             if value:
                 data[key] = value
@@ -84,6 +104,13 @@ class World:
     bot: UserRecord
     users: dict[int, UserRecord]
     chats: dict[int, ChatRecord]
+    next_ids: dict[str, int] = field(
+        default_factory=lambda: {
+            "user": FIRST_CROWD_USER_ID,
+            "group": FIRST_CROWD_GROUP_ID,
+            "supergroup": FIRST_CROWD_SUPERGROUP_ID,
+        }
+    )
 
     def find_chat(self, chat_id: int | str) -> ChatRecord | None:
         if isinstance(chat_id, str):
@@ -97,21 +124,40 @@ class World:
             return MEMBER if user_id in (chat.id, self.bot.id) else None
         return chat.members.get(user_id)
 
+    def is_member(self, chat: ChatRecord, user_id: int) -> bool:
+        return self.member_status(chat, user_id) in PRESENT
+
     def bot_is_admin(self, chat: ChatRecord) -> bool:
         return chat.members.get(self.bot.id) in (ADMIN, CREATOR)
+
+    def new_user_id(self) -> int:
+        while self.next_ids["user"] in self.users:
+            self.next_ids["user"] += 1
+        return self.next_ids["user"]
+
+    def new_chat_id(self, chat_type: str) -> int:
+        key = "group" if chat_type == "group" else "supergroup"
+        while -self.next_ids[key] in self.chats:
+            self.next_ids[key] += 1
+        return -self.next_ids[key]
 
     def to_api(self) -> dict[str, Any]:
         return {
             "bot": self.bot.to_api(),
             "me": YOU_ID,
+            "demo_user_ids": list(DEMO_USER_IDS),
             "users": [u.to_api() for u in self.users.values()],
-            "chats": [_chat_summary(c) for c in self.chats.values()],
+            "chats": [chat_summary(c) for c in self.chats.values()],
         }
 
 
-def _chat_summary(chat: ChatRecord) -> dict[str, Any]:
+def chat_summary(chat: ChatRecord) -> dict[str, Any]:
     data = chat.to_api()
-    data["members"] = [{"user_id": uid, "status": st} for uid, st in chat.members.items()]
+    if chat.crowd:
+        data["crowd"] = True
+    data["members"] = [
+        {"user_id": uid, "status": st} for uid, st in chat.members.items() if st in PRESENT
+    ]
     data["topics"] = [
         {"message_thread_id": t.thread_id, "name": t.name, "icon_color": t.icon_color}
         for t in chat.topics.values()

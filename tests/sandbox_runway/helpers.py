@@ -130,3 +130,24 @@ TEXT_BODY: dict[str, Any] = {
     "aspectRatio": "16:9",
     "waterMark": "",
 }
+
+
+async def control(api: aiohttp.ClientSession, name: str) -> Any:
+    """GET /_emulator/{name}: the emulator's own account of what happened."""
+    async with api.get(f"/_emulator/{name}") as response:
+        assert response.status == 200
+        return await response.json()
+
+
+async def upload(
+    api: aiohttp.ClientSession, path: Path, content_type: str, folder: str = "telegram/images"
+) -> str:
+    """Stream-upload a file to the emulator; return its downloadUrl."""
+    form = aiohttp.FormData()
+    form.add_field("uploadPath", folder)
+    with path.open("rb") as handle:
+        form.add_field("file", handle, filename=path.name, content_type=content_type)
+        reply = await envelope(api, "POST", "/api/file-stream-upload", data=form)
+    assert reply["code"] == 200, reply
+    url: str = reply["data"]["downloadUrl"]
+    return url

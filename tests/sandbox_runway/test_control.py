@@ -48,11 +48,37 @@ async def test_tasks_are_listed_and_can_expire(api: aiohttp.ClientSession) -> No
     assert (await envelope(api, "POST", "/api/v1/runway/extend", json=extend))["code"] == 422
 
 
-async def test_the_index_lists_routes_and_knobs(api: aiohttp.ClientSession) -> None:
+NEW_KNOBS = (
+    "record_shape",
+    "fail_code_style",
+    "submit_fault",
+    "submit_fault_next",
+    "submit_fault_rate",
+    "submit_hang_seconds",
+    "temporary_failure_next",
+    "temporary_failure_rate",
+    "temporary_failure_kind",
+    "maintenance_until",
+    "maintenance_for",
+    "expire_after",
+    "input_refusal",
+    "extend_not_found_code",
+)
+
+
+async def test_the_index_lists_routes_knobs_with_help_and_markers(
+    api: aiohttp.ClientSession,
+) -> None:
     async with api.get("/") as response:
         index = await response.json()
     assert "POST /api/v1/runway/generate" in index["routes"]
+    assert {"GET /_emulator/submissions", "GET /_emulator/stats"} <= set(index["routes"])
     assert index["knobs"]["latency"] == 0.2
+    assert set(index["knob_help"]) == set(index["knobs"])
+    assert all(name in index["knobs"] for name in NEW_KNOBS)
+    assert index["knob_help"]["submit_fault"].startswith("str = '': ")
+    assert index["knob_help"]["expire_after"].startswith("float | None = None: ")
+    assert set(index["prompt_markers"]) == {"[[fail]]", "[[nsfw]]", "[[busy]]", "[[nocallback]]"}
 
 
 @pytest.mark.parametrize(
@@ -74,6 +100,7 @@ async def test_knob_updates_take_effect(api: aiohttp.ClientSession, runway: Runn
 async def test_command_line_serves_and_stops_cleanly() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "sandbox.runway", "--port", "0", "--api-key", "k",
+        "--knob", "record_shape=newer", "--knob", "submit_fault_next=2",
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert process.stderr is not None
@@ -84,8 +111,20 @@ async def test_command_line_serves_and_stops_cleanly() -> None:
         headers = {"Authorization": "Bearer k"}
         async with aiohttp.ClientSession(headers=headers) as session:
             reply = await envelope(session, "GET", f"{url.group(0)}/api/v1/chat/credit")
+            knobs = (await envelope(session, "GET", f"{url.group(0)}/_emulator/knobs"))["knobs"]
         assert reply == {"code": 200, "msg": "success", "data": 10_000}
+        assert (knobs["record_shape"], knobs["submit_fault_next"]) == ("newer", 2)
     finally:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.communicate(), 20)
     assert process.returncode == 0
+
+
+async def test_command_line_refuses_a_bad_knob() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sandbox.runway", "--knob", "record_shape=older",
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, errors = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode != 0
+    assert "record_shape" in errors.decode()

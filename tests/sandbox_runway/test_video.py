@@ -18,6 +18,7 @@ from tests.sandbox_runway.helpers import (
     probe,
     set_knobs,
     submit,
+    upload,
     wait_runway,
 )
 
@@ -94,17 +95,6 @@ async def test_the_scene_moves(api: aiohttp.ClientSession, tmp_path: Path) -> No
         assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is not None
 
 
-async def upload_image(api: aiohttp.ClientSession, path: Path) -> str:
-    form = aiohttp.FormData()
-    form.add_field("uploadPath", "telegram/images")
-    with path.open("rb") as handle:
-        form.add_field("file", handle, filename=path.name, content_type="image/png")
-        reply = await envelope(api, "POST", "/api/file-stream-upload", data=form)
-    assert reply["code"] == 200, reply
-    url: str = reply["data"]["downloadUrl"]
-    return url
-
-
 @pytest.mark.parametrize(
     ("image_size", "quality", "video_size"),
     [((800, 600), "720p", (960, 720)), ((600, 800), "1080p", (1080, 1440))],
@@ -118,7 +108,7 @@ async def test_image_to_video_keeps_the_images_aspect_ratio(
 ) -> None:
     picture = tmp_path / "photo.png"
     Image.new("RGB", image_size, (200, 80, 40)).save(picture)
-    body = {**TEXT_BODY, "quality": quality, "imageUrl": await upload_image(api, picture)}
+    body = {**TEXT_BODY, "quality": quality, "imageUrl": await upload(api, picture, "image/png")}
     del body["aspectRatio"]
 
     data = await render(api, body)
@@ -133,7 +123,7 @@ async def test_a_file_that_is_no_image_fails_the_task(
 ) -> None:
     junk = tmp_path / "junk.png"
     junk.write_bytes(b"not an image")
-    body = {**TEXT_BODY, "imageUrl": await upload_image(api, junk)}
+    body = {**TEXT_BODY, "imageUrl": await upload(api, junk, "image/png")}
 
     data = await wait_runway(api, await submit(api, GENERATE, body))
 

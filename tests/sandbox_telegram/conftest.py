@@ -42,6 +42,27 @@ def make_mp4(path: Path, seconds: int = 1, size: str = "320x240") -> Path:
     return path
 
 
+def make_mp3(path: Path, seconds: int = 2) -> Path:
+    subprocess.run(  # noqa: S603 - the bundled ffmpeg with fixed arguments
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
+            "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "libmp3lame", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="session")
+def mp3_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_mp3(tmp_path_factory.mktemp("sound") / "tone.mp3")
+
+
+@pytest.fixture(scope="session")
+def mp3_bytes(mp3_path: Path) -> bytes:
+    return mp3_path.read_bytes()
+
+
 @pytest.fixture(scope="session")
 def mp4_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_mp4(tmp_path_factory.mktemp("media") / "clip.mp4")

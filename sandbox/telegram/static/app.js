@@ -50,12 +50,17 @@ const state = {
   unread: new Map(),
   actions: new Map(),
   commands: [],
+  stick: true, // the view follows the newest message until the reader scrolls up
 };
+const LANGUAGES = [
+  ["en", "English"], ["ru", "Русский"], ["uk", "Українська"], ["de", "Deutsch"],
+  ["es", "Español"], ["fr", "Français"], ["pt-br", "Português (BR)"], ["", "none"],
+];
 
 // ---------- helpers ----------
 const viewKey = (chatId, threadId) => `${chatId}:${threadId ?? "general"}`;
 const threadOf = (m) => (m.is_topic_message ? m.message_thread_id : null);
-const isService = (m) => Boolean(m.forum_topic_created);
+const isService = (m) => Boolean(m.forum_topic_created || m.successful_payment || m.refunded_payment);
 const colour = (id) => PALETTE[Math.abs(Number(id)) % PALETTE.length];
 const initials = (name) => (name || "?").split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
 const senderOf = (m) => m.from || m.sender_chat || {};
@@ -93,27 +98,79 @@ function visible(m) {
 function renderChatList() {
   const list = $("chat-list");
   list.replaceChildren();
-  for (const chat of state.chats.values()) {
-    const kinds = { private: "bot", group: "group", supergroup: "forum", channel: "channel" };
-    const who = chat.type === "private" ? state.world.bot : chat;
-    const item = el("button", "chat-item");
-    item.dataset.chatId = chat.id;
-    const meta = el("div", "meta");
-    meta.append(el("div", "name", chatTitle(chat)), el("div", "kind", kinds[chat.type]));
-    const badge = el("span", "badge");
-    badge.dataset.badge = viewKey(chat.id, null);
-    item.append(avatar(who), meta, badge);
-    item.addEventListener("click", () => openChat(chat.id, null));
-    list.append(item);
-    if (chat.is_forum) renderTopics(list, chat);
+  const chats = [...state.chats.values()];
+  chats.filter((c) => !c.crowd).forEach((chat) => renderChatItem(list, chat));
+  const crowd = chats.filter((c) => c.crowd);
+  if (crowd.length) {
+    const group = el("details", "crowd");
+    group.open = crowd.length <= 12;
+    group.append(el("summary", "", `Crowd · ${crowd.length} chats`));
+    crowd.forEach((chat) => renderChatItem(group, chat));
+    list.append(group);
   }
   markActive();
+  paintBadges();
+}
+
+function chatKind(chat) {
+  if (chat.type === "private") return chat.id === state.world.me ? "bot" : `bot · as ${nameOf(chat)}`;
+  return { group: "group", supergroup: chat.is_forum ? "forum" : "supergroup", channel: "channel" }[chat.type];
+}
+
+function renderChatItem(list, chat) {
+  const who = chat.type === "private" ? state.world.bot : chat;
+  const item = el("button", "chat-item");
+  item.type = "button";
+  item.dataset.chatId = chat.id;
+  const meta = el("div", "meta");
+  meta.append(el("div", "name", chatTitle(chat)), el("div", "kind", chatKind(chat)));
+  const badge = el("span", "badge");
+  badge.dataset.badge = viewKey(chat.id, null);
+  item.append(avatar(who), meta, badge);
+  item.addEventListener("click", () => openChat(chat.id, null));
+  list.append(item);
+  if (chat.is_forum) renderTopics(list, chat);
+}
+
+// ---------- people: each demo person's language ----------
+function renderPeople() {
+  const box = $("people-list");
+  box.replaceChildren();
+  for (const id of state.world.demo_user_ids) {
+    const user = state.users.get(id);
+    if (!user) continue;
+    const row = el("label", "person");
+    const select = el("select", "lang");
+    select.dataset.userId = id;
+    select.setAttribute("aria-label", `${nameOf(user)}'s language`);
+    for (const [code, label] of LANGUAGES) {
+      const option = el("option", "", code ? `${label} (${code})` : label);
+      option.value = code;
+      select.append(option);
+    }
+    select.value = user.language_code || "";
+    select.addEventListener("change", () => setLanguage(id, select.value));
+    const balance = el("span", "stars", `⭐ ${starsOf(id)}`);
+    balance.dataset.userId = id;
+    balance.title = "Stars balance";
+    row.append(avatar(user, true), el("span", "person-name", nameOf(user)), balance, select);
+    box.append(row);
+  }
+}
+
+async function setLanguage(userId, code) {
+  try {
+    const user = await api.post(`/users/${userId}`, { language_code: code || null });
+    state.users.set(user.id, user);
+    toast(`${nameOf(user)} now writes with language ${code || "none"}`);
+  } catch (error) { toast(error.message, true); }
 }
 
 function renderTopics(list, chat) {
   const topics = [{ message_thread_id: null, name: "General", icon_color: 0x8b93a7 }, ...chat.topics];
   for (const topic of topics) {
     const item = el("button", "topic-item");
+    item.type = "button";
     item.dataset.chatId = chat.id;
     item.dataset.threadId = topic.message_thread_id ?? "general";
     const dot = el("span", "topic-dot");
@@ -155,6 +212,7 @@ function paintBadges() {
 // ---------- conversation ----------
 async function openChat(chatId, threadId) {
   state.current = { chatId, threadId };
+  setSidebar(false);
   state.unread.delete(viewKey(chatId, threadId));
   clearReply();
   markActive();
@@ -216,7 +274,30 @@ function renderMessages() {
     return;
   }
   items.forEach((m) => box.append(renderMessage(m)));
+  followNewest(true);
+}
+
+// The newest message and its buttons come into view when they arrive; media that loads later
+// (and grows the bubble) keeps them there unless the reader has scrolled up meanwhile.
+function followNewest(force) {
+  if (force) state.stick = true;
+  if (!state.stick) return;
+  const box = $("messages");
   box.scrollTop = box.scrollHeight;
+}
+
+// Only the reader scrolling up lets go of the bottom: content growing under a programmatic
+// scroll also fires "scroll" events, and those must not count as the reader's choice.
+function trackScroll() {
+  const box = $("messages");
+  let lastTop = box.scrollTop;
+  box.addEventListener("scroll", () => {
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+    if (atBottom) state.stick = true;
+    else if (box.scrollTop < lastTop - 2) state.stick = false;
+    lastTop = box.scrollTop;
+  });
+  new ResizeObserver(() => followNewest(false)).observe(box);
 }
 
 function isMine(m) {
@@ -228,7 +309,8 @@ function isMine(m) {
 function renderMessage(m) {
   if (isService(m)) {
     const topic = m.forum_topic_created;
-    const node = el("div", "service", `${nameOf(senderOf(m))} created the topic “${topic.name}”`);
+    const text = topic ? `${nameOf(senderOf(m))} created the topic “${topic.name}”` : paymentNote(m);
+    const node = el("div", m.forum_topic_created ? "service" : "service payment", text);
     node.dataset.messageId = m.message_id;
     return node;
   }
@@ -245,12 +327,15 @@ function renderMessage(m) {
   }
   const quoted = m.reply_to_message;
   if (quoted && !isService(quoted)) bubble.append(renderQuote(quoted));
+  if (m.via_bot) bubble.append(el("div", "via", `via @${m.via_bot.username}`));
   const media = renderMedia(m);
   if (media) bubble.append(media);
+  if (m.invoice) bubble.append(renderInvoice(m));
   const text = m.text ?? m.caption;
   if (text) bubble.append(renderText(text, m.entities || m.caption_entities || []));
   if (m.reply_markup?.inline_keyboard) bubble.append(renderKeyboard(m));
   const foot = el("div", "foot");
+  (m._bot_reactions || []).forEach((r) => foot.append(el("span", "reaction", r.emoji || "★")));
   if (m.edit_date) foot.append(el("span", "edited", "edited"));
   foot.append(el("span", "time", timeOf(m)));
   bubble.append(foot, replyButton(m));
@@ -261,10 +346,19 @@ function renderMessage(m) {
 function renderQuote(quoted) {
   const node = el("button", "quote");
   node.type = "button";
-  const text = quoted.text ?? quoted.caption ?? (quoted.video ? "Video" : quoted.photo ? "Photo" : "Message");
+  const text = quoted.text ?? quoted.caption ?? mediaName(quoted);
   node.append(el("div", "q-name", nameOf(senderOf(quoted))), el("div", "q-text", text));
   node.addEventListener("click", () => jumpTo(quoted.message_id));
   return node;
+}
+
+function mediaName(m) {
+  if (m.video) return "Video";
+  if (m.photo) return "Photo";
+  if (m.audio) return "Audio";
+  if (m.document) return "File";
+  if (m.invoice) return `Invoice: ${m.invoice.title}`;
+  return "Message";
 }
 
 function jumpTo(messageId) {
@@ -283,7 +377,7 @@ function renderMedia(m) {
     const img = el("img", "media");
     img.src = fileUrl(m.photo[m.photo.length - 1].file_id);
     img.alt = m.caption || "photo";
-    img.loading = "lazy";
+    img.addEventListener("load", () => followNewest(false));
     return img;
   }
   const clip = m.video || m.animation;
@@ -295,10 +389,28 @@ function renderMedia(m) {
     if (clip.thumbnail) video.poster = fileUrl(clip.thumbnail.file_id);
     if (m.animation) Object.assign(video, { autoplay: true, loop: true, muted: true });
     else video.controls = true;
+    video.addEventListener("loadedmetadata", () => followNewest(false));
     return video;
   }
+  if (m.audio) return renderAudio(m.audio);
   if (m.document) return renderDocument(m.document);
   return null;
+}
+
+function renderAudio(audio) {
+  const box = el("div", "audio");
+  const player = el("audio");
+  player.controls = true;
+  player.preload = "metadata";
+  player.src = fileUrl(audio.file_id);
+  player.addEventListener("loadedmetadata", () => followNewest(false));
+  const title = [audio.performer, audio.title].filter(Boolean).join(" — ") || audio.file_name || "Audio";
+  const minutes = Math.floor((audio.duration || 0) / 60);
+  const seconds = String((audio.duration || 0) % 60).padStart(2, "0");
+  const info = el("div", "audio-info");
+  info.append(el("span", "audio-title", `🎵 ${title}`), el("span", "audio-length", `${minutes}:${seconds}`));
+  box.append(info, player);
+  return box;
 }
 
 function renderDocument(doc) {
@@ -364,10 +476,12 @@ function renderKeyboard(m) {
 }
 
 function renderButton(m, button) {
-  const node = el("button", "kb-btn", button.text);
+  const node = el("button", "kb-btn");
+  node.append(el("span", "kb-label", button.text));
   node.type = "button";
   node.addEventListener("click", async () => {
     if (button.url) return window.open(button.url, "_blank", "noopener");
+    if (button.pay && m.invoice) return payInvoice(m);
     if (button.callback_data === undefined) return toast("This button type is not emulated");
     try {
       await api.post(`/chats/${m.chat.id}/callbacks`, {
@@ -392,13 +506,13 @@ function renderComposer() {
   const chat = state.chats.get(state.current.chatId);
   const select = $("speaker");
   select.replaceChildren();
-  const people = chat.type === "private" ? [1001] : chat.members.map((x) => x.user_id).filter((id) => state.users.has(id));
+  const people = chat.type === "private" ? [chat.id] : chat.members.map((x) => x.user_id).filter((id) => state.users.has(id));
   for (const id of people) {
     const option = el("option", "", nameOf(state.users.get(id)));
     option.value = id;
     select.append(option);
   }
-  if (!people.includes(state.speaker)) state.speaker = people[0] ?? 1001;
+  if (!people.includes(state.speaker)) state.speaker = people[0] ?? state.world.me;
   select.value = String(state.speaker);
   $("speaker-wrap").hidden = chat.type === "private" || chat.type === "channel";
   $("as-channel").hidden = chat.type !== "channel";
@@ -444,6 +558,7 @@ async function send() {
     $("input").value = "";
     autosize();
     hideCommands();
+    hideInline();
     clearReply();
     clearFile();
   } catch (error) { toast(error.message, true); }
@@ -452,7 +567,8 @@ async function send() {
 function asForm(fields) {
   const form = new FormData();
   Object.entries(fields).forEach(([k, v]) => form.append(k, String(v)));
-  const kind = state.file.type.startsWith("image/") ? "photo" : state.file.type.startsWith("video/") ? "video" : "document";
+  const type = state.file.type;
+  const kind = type.startsWith("image/") ? "photo" : type.startsWith("video/") ? "video" : type.startsWith("audio/") ? "audio" : "document";
   form.append(kind, state.file, state.file.name);
   return form;
 }
@@ -491,15 +607,51 @@ function addMessage(m) {
   if (!visible(m)) return m._by_bot ? bumpUnread(m) : undefined;
   const box = $("messages");
   box.querySelector(".empty")?.remove();
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 160;
   box.append(renderMessage(m));
-  if (nearBottom || isMine(m)) box.scrollTop = box.scrollHeight;
+  followNewest(true);
 }
 
 function replaceMessage(m) {
-  messagesOf(m.chat.id).set(m.message_id, m);
+  const store = messagesOf(m.chat.id);
+  const known = store.get(m.message_id);
+  if (known?._bot_reactions && !m._bot_reactions) m._bot_reactions = known._bot_reactions;
+  store.set(m.message_id, m);
   const old = document.querySelector(`#messages > [data-message-id="${m.message_id}"]`);
   if (old && visible(m)) old.replaceWith(renderMessage(m));
+  followNewest(false);
+}
+
+function setReactions(event) {
+  const m = messagesOf(event.chat_id).get(event.message_id);
+  if (m) replaceMessage({ ...m, _bot_reactions: event.reactions });
+}
+
+// The world changed (people or chats were added): fetch it again, at most every 300 ms.
+let worldTimer = null;
+function refreshWorld() {
+  clearTimeout(worldTimer);
+  worldTimer = setTimeout(async () => {
+    const world = await api.get("/world").catch(() => null);
+    if (!world) return;
+    loadWorld(world);
+    renderChatList();
+    renderPeople();
+    if (state.chats.has(state.current.chatId)) { renderHeader(); renderComposer(); }
+  }, 300);
+}
+
+function loadWorld(world) {
+  state.world = world;
+  state.chats.clear();
+  world.chats.forEach((c) => state.chats.set(c.id, c));
+  world.users.forEach((u) => state.users.set(u.id, u));
+}
+
+// ---------- narrow screens: the sidebar slides in over the chat ----------
+function setSidebar(open) {
+  document.querySelector(".app").classList.toggle("sidebar-open", open);
+  $("backdrop").hidden = !open;
+  $("sidebar-toggle").setAttribute("aria-expanded", String(open));
 }
 
 function removeMessage(chatId, messageId) {
@@ -527,6 +679,11 @@ function onEvent(event) {
   else if (event.type === "delete") removeMessage(event.chat_id, event.message_id);
   else if (event.type === "action") setAction(event);
   else if (event.type === "callback_answer" && event.text) toast(event.text);
+  else if (event.type === "reaction") setReactions(event);
+  else if (event.type === "payment") onPayment(event);
+  else if (event.type === "stars") { stars.set(event.user_id, event.balance); paintStars(); }
+  else if (event.type === "world") refreshWorld();
+  else if (event.type === "user") { state.users.set(event.user.id, event.user); renderPeople(); }
 }
 
 function connect() {
@@ -546,10 +703,11 @@ function bindComposer() {
       send();
     } else if (event.key === "Escape") {
       hideCommands();
+      hideInline();
       clearReply();
     }
   });
-  input.addEventListener("input", () => { autosize(); showCommands(); });
+  input.addEventListener("input", () => { autosize(); showCommands(); onInlineInput(); });
   $("send").addEventListener("click", send);
   $("attach").addEventListener("click", () => $("file").click());
   $("file").addEventListener("change", () => { state.file = $("file").files[0] || null; renderChips(); });
@@ -560,11 +718,14 @@ function bindComposer() {
 }
 
 async function start() {
-  state.world = await api.get("/world");
-  state.world.chats.forEach((c) => state.chats.set(c.id, c));
-  state.world.users.forEach((u) => state.users.set(u.id, u));
+  loadWorld(await api.get("/world"));
   bindComposer();
+  trackScroll();
+  $("sidebar-toggle").addEventListener("click", () => setSidebar(!document.querySelector(".app").classList.contains("sidebar-open")));
+  $("backdrop").addEventListener("click", () => setSidebar(false));
   renderChatList();
+  renderPeople();
+  await loadStars();
   connect();
   await openChat(state.world.me, null);
   document.body.dataset.ready = "true";
