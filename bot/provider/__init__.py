@@ -1,1 +1,4 @@
-"""The provider's wire schemas and HTTP client: the only code that knows its URLs and JSON."""
+"""The providers' wire schemas and HTTP clients: the only code that knows their URLs and JSON.
+
+- `kie/`: kie.ai's asynchronous Runway API (tasks, callbacks, polling), and apikley.
+"""

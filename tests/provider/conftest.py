@@ -6,8 +6,8 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.provider.client import RetryPolicy, RunwayClient
-from bot.provider.pacing import GenerationPacer
+from bot.provider.kie.client import RetryPolicy, RunwayClient
+from bot.provider.kie.pacing import GenerationPacer
 from tests.provider.fakes import FakeProvider, serve_fake
 
 API_KEY = "test-key-5f2c"

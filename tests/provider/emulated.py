@@ -12,7 +12,7 @@ from PIL import Image
 
 from bot.domain.models import JobKind, MediaFile
 from bot.domain.updates import TaskRunning, TaskUpdate
-from bot.provider.client import RunwayClient
+from bot.provider.kie.client import RunwayClient
 from sandbox.runway import RunningRunway
 from tests.provider.fakes import FakeProvider, Seen
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -56,6 +57,16 @@ def stall(seconds: float) -> Reply:
     return reply
 
 
+def late(reply: Reply, low: float, high: float, rng: random.Random) -> Reply:
+    """`reply`, after a random delay between `low` and `high` seconds."""
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(rng.uniform(low, high))
+        return await reply(request)
+
+    return answer
+
+
 @dataclass(frozen=True)
 class Seen:
     """One request the fake received."""
@@ -73,11 +84,13 @@ class Seen:
 
 @dataclass
 class FakeProvider:
-    """Answers with `script` in order, then keeps repeating its last reply."""
+    """Answers with `script` in order, then keeps repeating its last reply. `lag`, when set,
+    gives the seconds a request waits before the fake counts it (a busy front end)."""
 
     url: str = ""
     script: list[Reply] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
+    lag: Callable[[], float] | None = None
 
     def answer(self, *replies: Reply) -> None:
         self.script = list(replies)
@@ -85,6 +98,8 @@ class FakeProvider:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
+        if self.lag is not None:
+            await asyncio.sleep(self.lag())
         self.seen.append(
             Seen(
                 time.monotonic(),

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.domain.models import AspectRatio, GenerationRequest, JobKind, VideoOptions
+from bot.domain.models import AspectRatio, FailureReason, GenerationRequest, JobKind, VideoOptions
 from bot.domain.updates import TaskFailed, TaskSucceeded
-from bot.provider.callbacks import parse_callback, verify_signature
-from bot.provider.client import RunwayClient
+from bot.provider.kie.callbacks import parse_callback, verify_signature
+from bot.provider.kie.client import RunwayClient
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
 from tests.provider.conftest import API_KEY, MakeClient
 from tests.provider.emulated import drained, finished, first_post
@@ -66,8 +66,11 @@ async def test_failure_callback_parses(runway: RunwayClient, fake: FakeProvider)
     got_id, update = parse_callback((await first_post(fake)).body)
     assert got_id == task_id
     assert isinstance(update, TaskFailed)
-    assert update.code == "400"
-    assert update.message
+    assert update.failure.code == "400"
+    assert update.failure.detail
+    assert update.failure.reason is FailureReason.MODERATION
+    assert not update.temporary
+    assert update == (await finished(runway, JobKind.TEXT, task_id))[-1]
 
 
 async def test_aleph_callback_parses_and_verifies(runway: RunwayClient, fake: FakeProvider) -> None:
@@ -75,12 +78,14 @@ async def test_aleph_callback_parses_and_verifies(runway: RunwayClient, fake: Fa
     done = (await finished(runway, JobKind.TEXT, parent))[-1]
     assert isinstance(done, TaskSucceeded)
     options = VideoOptions(aspect_ratio=AspectRatio.SQUARE)
-    request = GenerationRequest(JobKind.ALEPH, "ink wash", options, video_url=done.video_url)
+    request = GenerationRequest(JobKind.ALEPH, "ink wash", options, video_url=done.result.url)
     task_id = await runway.submit(request, f"{fake.url}/cb")
     seen = await first_post(fake)
     assert seen.json()["taskId"] == task_id  # the Aleph shape: the id at the top
     got_id, update = parse_callback(seen.body)
     assert got_id == task_id
     assert isinstance(update, TaskSucceeded)
-    assert update.video_url.endswith(".mp4")
+    assert update.result.url is not None
+    assert update.result.url.endswith(".mp4")
+    assert update == (await finished(runway, JobKind.ALEPH, task_id))[-1]
     assert signed(seen, task_id)

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from bot.domain.errors import (
+    OutcomeUnknownError,
     ProviderAuthError,
     ProviderRejectedError,
     ProviderUnavailableError,
@@ -19,19 +20,22 @@ from bot.domain.errors import (
 )
 from bot.domain.models import (
     AspectRatio,
+    Failure,
+    FailureReason,
     GenerationRequest,
     JobKind,
     MediaFile,
     Quality,
+    ResultKind,
     VideoOptions,
 )
 from bot.domain.ports import VideoProvider
 from bot.domain.updates import TaskFailed, TaskRunning, TaskSucceeded
-from bot.provider.client import RetryPolicy, RunwayClient
-from bot.provider.pacing import GenerationPacer
+from bot.provider.kie.client import RetryPolicy, RunwayClient
+from bot.provider.kie.pacing import GenerationPacer
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
 from tests.provider.conftest import API_KEY, FAST_RETRY, MakeClient
-from tests.provider.emulated import drained, finished, forms, photo_file, png_bytes, sent
+from tests.provider.emulated import drained, finished, forms, photo_file, sent
 
 MODERATED = "Your prompt was caught by our AI moderator. Please adjust it and try again!"
 
@@ -61,7 +65,8 @@ async def made_video(runway: RunwayClient) -> tuple[str, str]:
     task_id = await runway.submit(text(), None)
     final = (await finished(runway, JobKind.TEXT, task_id))[-1]
     assert isinstance(final, TaskSucceeded)
-    return task_id, final.video_url
+    assert final.result.url is not None
+    return task_id, final.result.url
 
 
 def test_client_is_a_video_provider(runway: RunwayClient) -> None:
@@ -154,10 +159,37 @@ async def test_aleph_sends_the_video_and_reads_record_info(
     assert all(u == TaskRunning("generating") for u in updates[:-1])
     final = updates[-1]
     assert isinstance(final, TaskSucceeded)
-    assert final.video_url.startswith(emu.url)
+    assert final.result.url is not None
+    assert final.result.url.startswith(emu.url)
     assert [r.path for r in emu.state.requests if r.query.get("taskId") == task_id] == [
         "/api/v1/aleph/record-info"
     ] * len(updates)
+
+
+async def test_aleph_sends_seed_reference_image_and_cinema_ratio(
+    emu: RunningRunway, runway: RunwayClient, tmp_path: Path
+) -> None:
+    _, video_url = await made_video(runway)
+    reference_url = await runway.upload(photo_file(tmp_path))
+    options = VideoOptions(aspect_ratio=AspectRatio.CINEMA, seed=4242, watermark="wm")
+    request = GenerationRequest(
+        JobKind.ALEPH, "in this style", options, video_url=video_url, reference_url=reference_url
+    )
+    task_id = await runway.submit(request, None)
+    assert sent(emu, "/api/v1/aleph/generate") == [
+        {
+            "prompt": "in this style",
+            "videoUrl": video_url,
+            "waterMark": "wm",
+            "aspectRatio": "21:9",
+            "seed": 4242,
+            "referenceImage": reference_url,
+        }
+    ]
+    assert isinstance((await finished(runway, JobKind.ALEPH, task_id))[-1], TaskSucceeded)
+    width, height = emu.state.tasks[task_id].width, emu.state.tasks[task_id].height
+    assert width is not None and height is not None
+    assert width / height == pytest.approx(21 / 9, rel=0.05)
 
 
 async def test_aleph_without_aspect_ratio_leaves_it_out(
@@ -180,8 +212,10 @@ async def test_fetch_follows_a_task_from_queue_to_video(runway: RunwayClient) ->
     assert TaskRunning("generating") in updates
     final = updates[-1]
     assert isinstance(final, TaskSucceeded)
-    assert final.video_url.endswith(".mp4")
-    assert final.image_url is not None
+    assert final.result.kind is ResultKind.VIDEO
+    assert final.result.url is not None
+    assert final.result.url.endswith(".mp4")
+    assert final.result.poster_url is not None
 
 
 @pytest.mark.parametrize("string_codes", [False, True])
@@ -190,7 +224,8 @@ async def test_fetch_reports_a_failed_task(
 ) -> None:
     emu.state.knobs.string_fail_codes = string_codes
     task_id = await runway.submit(text("a fox [[fail]]"), None)
-    assert (await finished(runway, JobKind.TEXT, task_id))[-1] == TaskFailed("400", MODERATED)
+    moderated = TaskFailed(Failure(FailureReason.MODERATION, MODERATED, "400"), temporary=False)
+    assert (await finished(runway, JobKind.TEXT, task_id))[-1] == moderated
 
 
 async def test_fetch_reports_a_failed_aleph_task(runway: RunwayClient) -> None:
@@ -201,7 +236,22 @@ async def test_fetch_reports_a_failed_aleph_task(runway: RunwayClient) -> None:
     task_id = await runway.submit(request, None)
     final = (await finished(runway, JobKind.ALEPH, task_id))[-1]
     assert isinstance(final, TaskFailed)
-    assert final.message == MODERATED
+    assert final.failure.detail == MODERATED
+    assert final.failure.reason is FailureReason.MODERATION
+    assert not final.temporary
+
+
+async def test_fetch_reports_an_expired_video(
+    emu: RunningRunway, runway: RunwayClient, session: aiohttp.ClientSession
+) -> None:
+    task_id, video_url = await made_video(runway)
+    async with session.post(f"{emu.url}/_emulator/tasks/{task_id}/expire") as response:
+        assert response.status == 200
+    async with session.get(video_url) as response:
+        assert response.status == 404  # what 14 days do to the file
+    final = await runway.fetch(JobKind.TEXT, task_id)
+    assert isinstance(final, TaskFailed)
+    assert final.failure.reason is FailureReason.EXPIRED
 
 
 async def test_unknown_task_is_not_found(runway: RunwayClient) -> None:
@@ -228,30 +278,16 @@ async def test_credits_go_down_by_the_price_of_a_video(runway: RunwayClient) -> 
     assert before - await runway.credits() == 12
 
 
-async def test_download_url_for_a_generated_video(
-    runway: RunwayClient, session: aiohttp.ClientSession
+async def test_wrong_key_is_an_auth_error(
+    emu: RunningRunway, make_client: MakeClient, tmp_path: Path
 ) -> None:
-    _, video_url = await made_video(runway)
-    link = await runway.download_url(video_url)
-    assert link.startswith(video_url)
-    async with session.get(link) as response:
-        assert response.status == 200
-        assert (await response.read())[4:8] == b"ftyp"
-
-
-async def test_download_url_for_a_foreign_file_is_rejected(runway: RunwayClient) -> None:
-    with pytest.raises(ProviderRejectedError):
-        await runway.download_url("http://127.0.0.1:9/elsewhere.mp4")
-
-
-async def test_wrong_key_is_an_auth_error(emu: RunningRunway, make_client: MakeClient) -> None:
     client = make_client(emu.url, key="wrong")
     with pytest.raises(ProviderAuthError):
         await client.submit(text(), None)
     with pytest.raises(ProviderAuthError):
         await client.credits()
     with pytest.raises(ProviderAuthError):
-        await client.upload_base64(b"x", "a.png")
+        await client.upload(photo_file(tmp_path))
     assert len(emu.state.requests) == 3
 
 
@@ -265,24 +301,40 @@ async def test_rule_breaking_request_is_rejected_once_with_the_reason(
     assert len(sent(emu, "/api/v1/runway/generate")) == 1
 
 
-@pytest.mark.parametrize("knob", ["rate_429", "rate_500"])
-async def test_a_provider_that_keeps_failing_is_unavailable(
-    emu: RunningRunway, runway: RunwayClient, knob: str
+async def test_a_provider_that_keeps_refusing_is_unavailable(
+    emu: RunningRunway, runway: RunwayClient
 ) -> None:
-    setattr(emu.state.knobs, knob, 1.0)
+    emu.state.knobs.rate_429 = 1.0
     with pytest.raises(ProviderUnavailableError) as caught:
         await runway.submit(text(), None)
-    assert caught.value.code == (429 if knob == "rate_429" else 500)
+    assert type(caught.value) is ProviderUnavailableError
+    assert caught.value.code == 429
     assert len(sent(emu, "/api/v1/runway/generate")) == FAST_RETRY.attempts
 
 
-async def test_flaky_provider_is_ridden_out(emu: RunningRunway, make_client: MakeClient) -> None:
-    emu.state.knobs.rate_429 = 0.3
-    emu.state.knobs.rate_500 = 0.3
+async def test_a_server_error_on_submission_is_never_repeated(
+    emu: RunningRunway, runway: RunwayClient
+) -> None:
+    emu.state.knobs.rate_500 = 1.0
+    for _ in range(4):  # the emulator answers HTTP 500 or code 500 in a 200, at random
+        with pytest.raises(OutcomeUnknownError) as caught:
+            await runway.submit(text(), None)
+        assert caught.value.code == 500
+    assert len(sent(emu, "/api/v1/runway/generate")) == 4
+
+
+async def test_a_flaky_provider_is_ridden_out(emu: RunningRunway, make_client: MakeClient) -> None:
     client = make_client(emu.url, retry=RetryPolicy(attempts=12, base_delay=0.001, max_delay=0.01))
+    emu.state.knobs.rate_429 = 0.5
     ids = [await client.submit(text(f"{BURST} {n}"), None) for n in range(8)]
     assert len(set(ids)) == 8
     assert len(sent(emu, "/api/v1/runway/generate")) > 8
+    emu.state.knobs.rate_429 = 0.3
+    emu.state.knobs.rate_500 = 0.3  # a look-up may be asked again, whatever went wrong
+    updates = [await client.fetch(JobKind.TEXT, task_id) for task_id in ids]
+    assert len(updates) == 8
+    looked_up = [r for r in emu.state.requests if r.path == "/api/v1/runway/record-detail"]
+    assert len(looked_up) > 8
 
 
 async def test_pacer_keeps_bursts_under_the_generation_limit(
@@ -291,7 +343,7 @@ async def test_pacer_keeps_bursts_under_the_generation_limit(
     emu.state.knobs.generation_limit = 3
     emu.state.knobs.generation_window = 0.3
     no_retry = RetryPolicy(attempts=1)
-    client = make_client(emu.url, pacer=GenerationPacer(3, 0.35), retry=no_retry)
+    client = make_client(emu.url, pacer=GenerationPacer(3, 0.35, 0.05), retry=no_retry)
     started = time.monotonic()
     ids = [await client.submit(text(f"{BURST} {n}"), None) for n in range(7)]
     assert len(set(ids)) == 7
@@ -332,15 +384,3 @@ async def test_photo_goes_to_the_images_folder(
     form = forms(emu, "/api/file-stream-upload")[0]
     assert form is not None
     assert form["uploadPath"] == "telegram/images"
-
-
-async def test_base64_upload_round_trips_bytes(
-    emu: RunningRunway, runway: RunwayClient, session: aiohttp.ClientSession
-) -> None:
-    content = png_bytes()
-    url = await runway.upload_base64(content, "cover.png")
-    body = sent(emu, "/api/file-base64-upload")[0]
-    assert body["uploadPath"] == "telegram/images"
-    assert body["fileName"] == "cover.png"
-    async with session.get(url) as response:
-        assert await response.read() == content

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.provider.client import RetryPolicy
+from bot.provider.kie.client import RetryPolicy
 
 
 def test_full_jitter_stays_under_an_exponential_cap() -> None:

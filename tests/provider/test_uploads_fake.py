@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain.errors import ProviderAuthError, ProviderUnavailableError
 from bot.domain.models import MediaFile
-from bot.provider.client import RunwayClient
+from bot.provider.kie.client import RunwayClient
 from tests.provider.conftest import FAST_RETRY
 from tests.provider.fakes import FakeProvider, json_body
 
@@ -47,17 +47,18 @@ async def test_every_attempt_sends_the_whole_file(
 
 
 async def test_upload_error_code_maps_like_any_other(
-    fake: FakeProvider, client: RunwayClient
+    fake: FakeProvider, client: RunwayClient, photo: MediaFile
 ) -> None:
     fake.answer(json_body({"success": False, "code": 401, "msg": "bad key", "data": None}))
     with pytest.raises(ProviderAuthError):
-        await client.upload_base64(b"abc", "a.png")
+        await client.upload(photo)
     assert len(fake.seen) == 1
 
 
 async def test_upload_without_download_url_is_an_error(
-    fake: FakeProvider, client: RunwayClient
+    fake: FakeProvider, client: RunwayClient, photo: MediaFile
 ) -> None:
-    fake.answer(json_body({**UPLOADED, "data": {"fileName": "a.png"}}))
+    fake.answer(json_body({**UPLOADED, "data": {"fileName": "a.jpg"}}))
     with pytest.raises(ProviderUnavailableError):
-        await client.upload_base64(b"abc", "a.png")
+        await client.upload(photo)
+    assert len(fake.seen) == 1

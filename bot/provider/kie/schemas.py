@@ -72,17 +72,9 @@ class AlephBody(WireModel):
     video_url: str = Field(alias="videoUrl")
     water_mark: str = Field(default="", alias="waterMark")
     aspect_ratio: str | None = Field(default=None, alias="aspectRatio")
+    seed: int | None = None
+    reference_image: str | None = Field(default=None, alias="referenceImage")
     call_back_url: str | None = Field(default=None, alias="callBackUrl")
-
-
-class Base64UploadBody(WireModel):
-    base64_data: str = Field(alias="base64Data")
-    upload_path: str = Field(alias="uploadPath")
-    file_name: str = Field(alias="fileName")
-
-
-class DownloadUrlBody(WireModel):
-    url: str
 
 
 # --- task details --------------------------------------------------------------------------
@@ -95,16 +87,24 @@ class VideoInfo(WireModel):
 
 
 class RecordDetail(WireModel):
-    """GET /api/v1/runway/record-detail: one generate or extend task."""
+    """GET /api/v1/runway/record-detail: one generate or extend task. The docs name the ids
+    `taskId`/`parentTaskId`, newer pages `id`/`parentId`; the bot knows which task it asked
+    about, so neither is required."""
 
-    task_id: str = Field(alias="taskId")
-    parent_task_id: str | None = Field(default=None, alias="parentTaskId")
-    state: str
+    task_id: str | None = Field(default=None, validation_alias=AliasChoices("taskId", "id"))
+    parent_task_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("parentTaskId", "parentId")
+    )
+    state: str = ""
     generate_time: str | None = Field(default=None, alias="generateTime")
     video_info: VideoInfo | None = Field(default=None, alias="videoInfo")
     fail_code: int | str | None = Field(default=None, alias="failCode")
     fail_msg: str | None = Field(default=None, alias="failMsg")
-    expire_flag: int | None = Field(default=None, alias="expireFlag")
+    expire_flag: int | str | bool | None = Field(default=None, alias="expireFlag")
+
+    @property
+    def expired(self) -> bool:
+        return str(self.expire_flag).strip().lower() in {"1", "true"}
 
 
 class AlephResult(WireModel):
@@ -116,10 +116,10 @@ class AlephResult(WireModel):
 class AlephRecordInfo(WireModel):
     """GET /api/v1/aleph/record-info: one Aleph task."""
 
-    task_id: str = Field(alias="taskId")
+    task_id: str | None = Field(default=None, validation_alias=AliasChoices("taskId", "id"))
     param_json: str | None = Field(default=None, alias="paramJson")
     response: AlephResult | None = None
-    success_flag: int = Field(default=0, alias="successFlag")
+    success_flag: int | str | None = Field(default=0, alias="successFlag")
     error_code: int | str | None = Field(default=None, alias="errorCode")
     error_message: str | None = Field(default=None, alias="errorMessage")
     create_time: str | None = Field(default=None, alias="createTime")

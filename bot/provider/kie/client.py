@@ -4,11 +4,10 @@ its URLs, its envelope and its error codes. Implements bot.domain.ports.VideoPro
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,23 +15,27 @@ from typing import Any, TypeVar
 import aiohttp
 from pydantic import SecretStr, ValidationError
 
-from bot.domain.errors import ProviderUnavailableError
+from bot.domain.errors import NotSentError, OutcomeUnknownError, ProviderUnavailableError
 from bot.domain.models import GenerationRequest, JobKind, MediaFile
 from bot.domain.updates import TaskUpdate
-from bot.provider import bodies
-from bot.provider.errors import NOT_JSON, OK, RetryableError, error_for
-from bot.provider.pacing import GenerationPacer
-from bot.provider.schemas import (
+from bot.provider.kie import bodies
+from bot.provider.kie.errors import (
+    MAINTENANCE,
+    NOT_JSON,
+    OK,
+    RetryableError,
+    error_for,
+)
+from bot.provider.kie.pacing import GenerationPacer
+from bot.provider.kie.schemas import (
     AlephRecordInfo,
-    Base64UploadBody,
-    DownloadUrlBody,
     Envelope,
     EnvelopeHead,
     RecordDetail,
     TaskIdData,
     UploadResult,
 )
-from bot.provider.states import aleph_update, record_update
+from bot.provider.kie.states import aleph_update, record_update
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +44,7 @@ M = TypeVar("M")
 RECORD_DETAIL_PATH = "/api/v1/runway/record-detail"
 ALEPH_RECORD_PATH = "/api/v1/aleph/record-info"
 CREDIT_PATH = "/api/v1/chat/credit"
-DOWNLOAD_URL_PATH = "/api/v1/common/download-url"
 STREAM_UPLOAD_PATH = "/api/file-stream-upload"
-BASE64_UPLOAD_PATH = "/api/file-base64-upload"
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class RunwayClient:
         self._upload_url = upload_url.rstrip("/")
         self._api_key = api_key
         self._retry = retry
-        self._pacer = pacer
+        self._pacer = pacer or GenerationPacer()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._upload_timeout = aiohttp.ClientTimeout(total=upload_timeout, sock_read=timeout)
 
@@ -104,26 +105,63 @@ class RunwayClient:
         call = self._upload_call("stream upload", STREAM_UPLOAD_PATH, media=media)
         return await self._upload(call)
 
-    async def upload_base64(self, data: bytes, filename: str) -> str:
-        """Upload a small file from memory (the stream upload suits anything large)."""
-        body = Base64UploadBody(
-            base64_data=base64.b64encode(data).decode("ascii"),
-            upload_path=bodies.upload_path(filename),
-            file_name=filename,
-        )
-        call = self._upload_call("base64 upload", BASE64_UPLOAD_PATH, json=bodies.to_wire(body))
-        return await self._upload(call)
+    @property
+    def submissions_per_second(self) -> float:
+        """How fast a long line of submissions moves."""
+        return self._pacer.rate
 
-    async def submit(self, request: GenerationRequest, callback_url: str | None) -> str:
-        """Start a task and return its id; paced, so bursts wait instead of earning 429s."""
+    def wait_before(self, ahead: int) -> float:
+        """About how long a submission with `ahead` others before it waits for the rate limit."""
+        return self._pacer.wait_before(ahead)
+
+    async def submit(
+        self,
+        request: GenerationRequest,
+        callback_url: str | None,
+        on_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> str:
+        """Start a task and return its id; paced, so bursts wait instead of earning 429s.
+
+        Tried again only where the provider cannot have created the task: a 429 (after the
+        window allows) and a connection refused before the request left. A 455 raises
+        ProviderUnavailableError at once; anything that may have created the task (a timeout,
+        a dropped connection, a 5xx) raises OutcomeUnknownError and is never repeated.
+        `on_send` runs once, when the pacer lets the first attempt go."""
         path, body = bodies.submission(request, callback_url)
         call = self._api_call(
             f"{request.kind.value} submit", "POST", path, json=bodies.to_wire(body)
         )
-        payload = await self._run(call, paced=True)
-        task_id = _data(payload, TaskIdData).task_id
+        payload = await self._submit(call, on_send)
+        try:
+            task_id = _data(payload, TaskIdData).task_id
+        except ProviderUnavailableError as exc:  # code 200: the task exists, its id is unread
+            raise OutcomeUnknownError(str(exc), exc.code) from None
         logger.info("submitted %s task %s", request.kind.value, task_id)
         return task_id
+
+    async def _submit(
+        self, call: _Call, on_send: Callable[[], Awaitable[None]] | None
+    ) -> dict[str, Any]:
+        attempts = max(1, self._retry.attempts)
+        for attempt in range(1, attempts + 1):
+            async with self._pacer.slot() as slot:
+                if on_send is not None and attempt == 1:
+                    try:
+                        await on_send()
+                    except NotSentError:
+                        slot.refused = True  # nothing left: the place is free again
+                        raise
+                try:
+                    return await self._attempt(call)
+                except RetryableError as exc:
+                    if exc.maybe_done:
+                        raise OutcomeUnknownError(str(exc), exc.code) from None
+                    slot.refused = True  # the provider did not count it
+                    if exc.code == MAINTENANCE or attempt == attempts:
+                        raise ProviderUnavailableError(str(exc), exc.code) from None
+                    refusal = exc
+            await self._back_off(call, refusal, attempt, attempts)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def fetch(self, kind: JobKind, task_id: str) -> TaskUpdate:
         """How the task is doing. A task not visible yet raises TaskNotFoundError."""
@@ -137,12 +175,6 @@ class RunwayClient:
     async def credits(self) -> int:
         call = self._api_call("credit", "GET", CREDIT_PATH)
         return _data(await self._run(call), int)
-
-    async def download_url(self, url: str) -> str:
-        """A fresh 20-minute link to a file the provider generated."""
-        body = bodies.to_wire(DownloadUrlBody(url=url))
-        call = self._api_call("download-url", "POST", DOWNLOAD_URL_PATH, json=body)
-        return _data(await self._run(call), str)
 
     # --- calls -----------------------------------------------------------------------------
 
@@ -172,12 +204,11 @@ class RunwayClient:
     async def _upload(self, call: _Call) -> str:
         return _data(await self._run(call), UploadResult).download_url
 
-    async def _run(self, call: _Call, *, paced: bool = False) -> dict[str, Any]:
-        """Try the call until it works, fails for good, or the retry policy is spent."""
+    async def _run(self, call: _Call) -> dict[str, Any]:
+        """Try a call that does no work twice (a look-up, an upload) until it works, fails for
+        good, or the retry policy is spent."""
         attempts = max(1, self._retry.attempts)
         for attempt in range(1, attempts + 1):
-            if paced and self._pacer is not None:
-                await self._pacer.acquire()
             try:
                 return await self._attempt(call)
             except RetryableError as exc:
@@ -213,6 +244,9 @@ class RunwayClient:
                 ) as response,
             ):
                 raw = await response.read()
+        except aiohttp.ClientConnectorError as exc:
+            name = type(exc).__name__
+            raise RetryableError(f"network error: {name}", 0, maybe_done=False) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise RetryableError(f"network error: {type(exc).__name__}", 0) from None
         return _decode(response.status, raw)

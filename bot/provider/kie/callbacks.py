@@ -11,12 +11,17 @@ import hashlib
 import hmac
 import json
 import math
+import re
 
 from pydantic import ValidationError
 
-from bot.domain.updates import TaskFailed, TaskSucceeded, TaskUpdate
-from bot.provider.errors import OK
-from bot.provider.schemas import CallbackBody, CallbackData
+from bot.domain.updates import TaskUpdate
+from bot.provider.kie.errors import OK
+from bot.provider.kie.schemas import CallbackBody, CallbackData
+from bot.provider.kie.states import NO_VIDEO, failed, succeeded
+
+# ASCII digits only: str.isdigit() is also true for "²" and "٣", which int() then refuses.
+_NUMERIC_CODE = re.compile(r"-?[0-9]{1,9}")
 
 
 class CallbackError(ValueError):
@@ -36,7 +41,7 @@ def parse_callback(body: bytes) -> tuple[str, TaskUpdate]:
 def _load(body: bytes) -> CallbackBody:
     try:
         raw = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested past the stack
         raise CallbackError("the callback body is not JSON") from exc
     if not isinstance(raw, dict):
         raise CallbackError("the callback body is not a JSON object")
@@ -50,20 +55,22 @@ def _load(body: bytes) -> CallbackBody:
 
 def _update(callback: CallbackBody, data: CallbackData) -> TaskUpdate:
     code = _code(callback.code)
-    message = callback.msg or ""
     if code != str(OK):
-        return TaskFailed(code, message)
+        return failed(code, callback.msg)
     if not data.video_url:
-        return TaskFailed("no_video", message)
-    return TaskSucceeded(data.video_url, data.image_url or None)
+        return NO_VIDEO
+    return succeeded(data.video_url, data.image_url)
 
 
 def _code(code: int | str | None) -> str:
-    """The code as text; a missing code counts as 200 so the video URL decides."""
+    """The code as text; a missing code counts as 200 so the video URL decides. Codes are
+    numbers, sent as such or as text ("200"); anything else is not a callback we can read."""
     if code is None or code == "":
         return str(OK)
     text = str(code).strip()
-    return str(int(text)) if text.lstrip("-").isdigit() else text
+    if not _NUMERIC_CODE.fullmatch(text):
+        raise CallbackError("the callback's code is not a number")
+    return str(int(text))
 
 
 def sign(key: str, task_id: str, timestamp: str) -> str:

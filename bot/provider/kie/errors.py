@@ -12,8 +12,11 @@ from bot.domain.errors import (
     ProviderUnavailableError,
     TaskNotFoundError,
 )
+from bot.provider.kie.failures import classify
 
 OK = 200
+RATE_LIMITED = 429
+MAINTENANCE = 455
 NOT_JSON = 500  # a reply we cannot read counts as a server error
 
 _ERRORS: dict[int, type[ProviderError]] = {
@@ -30,7 +33,13 @@ _ERRORS: dict[int, type[ProviderError]] = {
 
 
 class RetryableError(ProviderUnavailableError):
-    """One failed attempt that a later attempt may fix (429, 455, 5xx, network, timeout)."""
+    """One failed attempt that a later attempt may fix (429, 455, 5xx, network, timeout).
+    `maybe_done`: the provider may have acted on the request anyway (a 5xx, a timeout or a
+    dropped connection after sending); only 429, 455 and a refused connection say it did not."""
+
+    def __init__(self, message: str, code: int = 0, *, maybe_done: bool = True) -> None:
+        super().__init__(message, code)
+        self.maybe_done = maybe_done
 
 
 def is_retryable(code: int) -> bool:
@@ -38,8 +47,10 @@ def is_retryable(code: int) -> bool:
 
 
 def error_for(code: int, message: str) -> ProviderError:
-    """The error for a non-200 envelope code; the provider's message is kept as is."""
+    """The error for a non-200 envelope code; the provider's message is kept as is, and read
+    for what it means to the user."""
     if is_retryable(code):
-        return RetryableError(message, code)
+        return RetryableError(message, code, maybe_done=code not in (429, 455))
     kind = _ERRORS.get(code, ProviderRejectedError)
-    return kind(message, code)
+    reason, _ = classify(str(code), message)
+    return kind(message, code, reason if kind is ProviderRejectedError else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 
 from bot.domain.models import GenerationRequest, JobKind
-from bot.provider.schemas import AlephBody, ExtendBody, GenerateBody, WireModel
+from bot.provider.kie.schemas import AlephBody, ExtendBody, GenerateBody, WireModel
 
 GENERATE_PATH = "/api/v1/runway/generate"
 EXTEND_PATH = "/api/v1/runway/extend"
@@ -60,6 +60,8 @@ def aleph_body(request: GenerationRequest, callback_url: str | None) -> AlephBod
         video_url=request.video_url,
         water_mark=request.options.watermark,
         aspect_ratio=None if ratio is None else ratio.value,
+        seed=request.options.seed,
+        reference_image=request.reference_url,
         call_back_url=callback_url,
     )
 
