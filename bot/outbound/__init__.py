@@ -1,0 +1,1 @@
+"""Everything the bot sends to Telegram: the outbound scheduler and the notifier."""
