@@ -35,8 +35,8 @@ def chromium() -> Path:
 
 
 @asynccontextmanager
-async def web_chat_page(url: str, chromium: Path, width: int = 1200) -> AsyncIterator[Any]:
-    """A browser tab on the web chat, once its script says it is ready."""
+async def chromium_browser(chromium: Path) -> AsyncIterator[Any]:
+    """A headless Chromium, closed when the block ends."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -44,9 +44,21 @@ async def web_chat_page(url: str, chromium: Path, width: int = 1200) -> AsyncIte
             executable_path=str(chromium), args=CHROMIUM_ARGS
         )
         try:
-            tab = await browser.new_page(viewport={"width": width, "height": 860})
-            await tab.goto(url)
-            await tab.wait_for_selector("body[data-ready=true]")
-            yield tab
+            yield browser
         finally:
             await browser.close()
+
+
+async def open_web_chat(browser: Any, url: str, width: int = 1200, height: int = 860) -> Any:
+    """A new tab on the web chat, once its script says it is ready."""
+    tab = await browser.new_page(viewport={"width": width, "height": height})
+    await tab.goto(url)
+    await tab.wait_for_selector("body[data-ready=true]")
+    return tab
+
+
+@asynccontextmanager
+async def web_chat_page(url: str, chromium: Path, width: int = 1200) -> AsyncIterator[Any]:
+    """A browser tab on the web chat, once its script says it is ready."""
+    async with chromium_browser(chromium) as browser:
+        yield await open_web_chat(browser, url, width)

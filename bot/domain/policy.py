@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from bot.domain.models import JobKind, Origin, Quality, VideoOptions
 
@@ -15,6 +17,15 @@ class Prices:
     long_hd: int = 30
     short_full_hd: int = 30
     aleph: int = 110
+    stars_per_credit: Decimal = Decimal(0)  # 0: payments off
+
+    @property
+    def paid(self) -> bool:
+        return self.stars_per_credit > 0
+
+    def stars(self, credits: int) -> int:
+        """A credit estimate in Telegram Stars, rounded up (exact: the rate is a Decimal)."""
+        return math.ceil(self.stars_per_credit * credits)
 
     def estimate(self, kind: JobKind, options: VideoOptions) -> int:
         if kind is JobKind.ALEPH:
@@ -51,12 +62,31 @@ class Timing:
     poll_interval: float = 30.0
     max_poll_interval: float = 300.0
     job_timeout: float = 3600.0
-    sweep_interval: float = 60.0
-    delivery_backoff: float = 2.0  # seconds before the first retry of a failed delivery; doubles
+    tick: float = 1.0  # how often the timers look for due jobs
+    delivery_backoff: float = 5.0  # seconds before a failed delivery is tried again; doubles
+    delivery_rounds: int = 4  # tries before a result is given up as undeliverable
+    claim_ttl: float = 180.0  # how long a worker holds a job before another may take it over
+    # A submission whose answer never came waits this long for its callback before it fails.
+    unconfirmed_wait: float = 900.0
+    resubmit_backoff: float = 20.0  # after the provider's own trouble; doubles
+    max_attempts: int = 3  # submissions of one request, the first included
+    place_refresh: float = 5.0  # how often a waiting job's place in line is shown again
+    prompt_ttl: float = 86400.0  # a ForceReply prompt is answered within a day
+    # Operator alerts (bot/domain/alerts.py): how often the credits are asked for, how long the
+    # provider fails before the admins hear, and how soon one condition may be told again.
+    alert_probe: float = 60.0
+    provider_down_alert: float = 300.0
+    alert_repeat: float = 3600.0
 
     def poll_delay(self, poll_count: int) -> float:
         """First poll after poll_interval, then doubling up to max_poll_interval."""
         return float(min(self.poll_interval * 2 ** min(poll_count, 16), self.max_poll_interval))
+
+    def resubmit_delay(self, attempt: int) -> float:
+        return float(self.resubmit_backoff * 2 ** max(0, min(attempt - 1, 8)))
+
+    def delivery_delay(self, rounds: int) -> float:
+        return float(self.delivery_backoff * 2 ** max(0, min(rounds, 8)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,12 @@
-"""What the provider says about a task: one of three shapes, each with only its own fields."""
+"""What happened to a job at the provider: one of three shapes, each with only its own fields.
+Callbacks, polls, timeouts and submission failures all arrive as one of these."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from bot.domain.models import Failure, Result
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,14 +16,16 @@ class TaskRunning:
 
 @dataclass(frozen=True, slots=True)
 class TaskSucceeded:
-    video_url: str
-    image_url: str | None = None
+    result: Result
 
 
 @dataclass(frozen=True, slots=True)
 class TaskFailed:
-    code: str
-    message: str
+    """`temporary`: the provider's own trouble ("try again later", a concurrency limit,
+    maintenance); the job is submitted again, a bounded number of times."""
+
+    failure: Failure
+    temporary: bool = False
 
 
 TaskUpdate = TaskRunning | TaskSucceeded | TaskFailed

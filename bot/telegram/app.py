@@ -1,26 +1,40 @@
-"""Build the PTB bot and Application: pacing, timeouts, typed bot_data, handlers, error handler."""
+"""Build the PTB bot and Application: the outbound scheduler, timeouts, typed bot_data, handlers,
+the error handler."""
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 from typing import Any
 
+import certifi
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    Defaults,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
+    PreCheckoutQueryHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.domain.chat import ChatService
+from bot.domain.payments import Payments
 from bot.domain.service import JobService
-from bot.telegram import keyboards
+from bot.outbound.budgets import Budgets
+from bot.outbound.scheduler import OutboundScheduler
+from bot.outbound.sending import Send
+from bot.telegram import access, keyboards
+from bot.telegram.cashier import TelegramCashier
 from bot.telegram.commands import register_commands
 from bot.telegram.context import BotData, ChatContext, context_types
 from bot.telegram.errors import on_error
@@ -31,39 +45,65 @@ from bot.telegram.handlers import (
     channel,
     extend,
     help,
+    inline,
     jobs,
     photo,
+    stars,
+    tool_buttons,
+    tools,
     video,
 )
 from bot.telegram.handlers import (
     settings as settings_handlers,
 )
-from bot.telegram.ratelimit import ChatRateLimiter
 
 logger = logging.getLogger(__name__)
 
 MEDIA_WRITE_TIMEOUT = 300.0  # 50 MB uploads on a slow link
+IN_FLIGHT = 32  # calls the scheduler lets out at once...
+CONNECTION_POOL = 48  # ...below the pool, so getMe or answerCallbackQuery always find a connection
 CONCURRENT_UPDATES = 32  # a status edit waits for its slot; other chats must not wait with it
 
 ChatApplication = Application[
-    ExtBot[int], ChatContext, dict[Any, Any], dict[Any, Any], BotData, Any
+    ExtBot[Send], ChatContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]
 
 
-def build_bot(settings: Settings) -> ExtBot[int]:
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context per process for the Bot API clients: httpx would load the CA bundle
+    again for each client (tens of milliseconds every time a bot is built)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def build_bot(settings: Settings, budgets: Budgets | None = None) -> ExtBot[Send]:
+    """Every call but getUpdates goes through one OutboundScheduler; `budgets` lets several
+    replicas share the flood budgets (default: this process's own)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    tls = {"verify": tls_context()}
+    request = HTTPXRequest(
+        connection_pool_size=CONNECTION_POOL,
+        media_write_timeout=MEDIA_WRITE_TIMEOUT,
+        httpx_kwargs=tls,
+    )
     return ExtBot(
         token,
         base_url=f"{settings.telegram_api_url}/bot",
         base_file_url=f"{settings.telegram_api_url}/file/bot",
-        request=HTTPXRequest(connection_pool_size=16, media_write_timeout=MEDIA_WRITE_TIMEOUT),
-        get_updates_request=HTTPXRequest(read_timeout=30.0),
-        rate_limiter=ChatRateLimiter(),
+        request=request,
+        get_updates_request=HTTPXRequest(read_timeout=30.0, httpx_kwargs=tls),
+        rate_limiter=OutboundScheduler(budgets, max_in_flight=IN_FLIGHT),
+        # Every answer replies to its request, and still goes out if the request was deleted.
+        defaults=Defaults(do_quote=True, allow_sending_without_reply=True),
     )
 
 
 def build_application(
-    settings: Settings, bot: ExtBot[int], service: JobService, chat: ChatService
+    settings: Settings,
+    bot: ExtBot[Send],
+    service: JobService,
+    chat: ChatService,
+    payments: Payments | None = None,
 ) -> ChatApplication:
     builder = (
         ApplicationBuilder()
@@ -76,6 +116,9 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data.configure(settings, service, chat)
+    if payments is not None and isinstance(payments.cashier, TelegramCashier):
+        application.bot_data.payments = payments
+        application.bot_data.cashier = payments.cashier
     add_handlers(application)
     application.add_error_handler(on_error)
     return application
@@ -103,9 +146,20 @@ def add_handlers(application: ChatApplication) -> None:
     text_reply = filters.REPLY & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     channel_video = filters.UpdateType.CHANNEL_POST & filters.Regex(r"^/(video|generate)\b")
+    application.add_handler(TypeHandler(Update, access.gate), group=-1)
+    aleph_caption = filters.CaptionRegex(r"^/aleph(@\w+)?\b")
+    tool_caption = filters.CaptionRegex(tools.COMMAND_PATTERN)
+    channel_tool = filters.UpdateType.CHANNEL_POST & (
+        filters.Regex(tools.COMMAND_PATTERN) | tool_caption
+    )
     application.add_handlers(
         [
+            MessageHandler(filters.VIA_BOT, inline.posted_via_bot),
+            InlineQueryHandler(inline.inline_query),
             _command(("video", "generate"), video.video),
+            _command(tools.NAMES, tools.tool_command),
+            MessageHandler(channel_tool, tools.tool_command),
+            MessageHandler(tool_caption & filters.UpdateType.MESSAGE, tools.tool_command),
             _command("extend", extend.extend),
             _command("aleph", aleph.aleph),
             _command("settings", settings_handlers.settings),
@@ -115,15 +169,25 @@ def add_handlers(application: ChatApplication) -> None:
             _command(("help", "start"), help.help_command),
             _command("channel", channel.bind),
             _command("post", channel.post),
-            _command("balance", admin.balance),
+            _command("balance", stars.balance),
+            _command("buy", stars.buy),
+            _command("refund", stars.refund),
+            PreCheckoutQueryHandler(stars.pre_checkout),
+            MessageHandler(filters.SUCCESSFUL_PAYMENT, stars.successful_payment),
             _command("usage", admin.usage),
             MessageHandler(channel_video, channel.channel_video),
+            MessageHandler(
+                (filters.PHOTO | filters.Document.IMAGE) & aleph_caption & filters.REPLY,
+                aleph.photo_as_reference,
+            ),
             MessageHandler(filters.PHOTO | filters.Document.IMAGE, photo.photo),
             MessageHandler(filters.VIDEO | filters.Document.VIDEO, aleph.video_message),
             MessageHandler(filters.Document.ALL | filters.AUDIO, photo.unsupported),
             MessageHandler(text_reply, extend.reply),
             MessageHandler(private_text & filters.UpdateType.MESSAGE, video.plain_text),
             CallbackQueryHandler(buttons.job_button, pattern=keyboards.JOB_PATTERN),
+            CallbackQueryHandler(tool_buttons.tool_button, pattern=keyboards.TOOL_PATTERN),
             CallbackQueryHandler(settings_handlers.button, pattern=settings_handlers.PATTERN),
+            CallbackQueryHandler(jobs.history_button, pattern=jobs.HISTORY_PATTERN),
         ]
     )

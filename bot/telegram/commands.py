@@ -7,10 +7,25 @@ from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 from bot.telegram.i18n import text
 from bot.telegram.locales import CATALOGS
 
+TOOLS = (
+    "image",
+    "edit",
+    "text",
+    "style",
+    "trim",
+    "filter",
+    "speed",
+    "resize",
+    "thumb",
+    "audio",
+    "info",
+    "forget",
+)
 PRIVATE = (
     "video",
     "extend",
     "aleph",
+    *TOOLS,
     "settings",
     "status",
     "history",
@@ -18,6 +33,8 @@ PRIVATE = (
     "channel",
     "post",
     "balance",
+    "buy",
+    "refund",
     "usage",
     "help",
 )
@@ -25,6 +42,7 @@ GROUPS = (
     "video",
     "extend",
     "aleph",
+    *TOOLS,
     "settings",
     "status",
     "history",

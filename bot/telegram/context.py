@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.domain.chat import ChatService
 from bot.domain.service import JobService
+from bot.outbound.sending import Send
 
-
-class Awaiting(StrEnum):
-    """What a ForceReply prompt of ours asks for."""
-
-    EXTEND = "extend"
-    RESTYLE = "restyle"
-    WATERMARK = "watermark"
-
-
-@dataclass(frozen=True, slots=True)
-class Prompt:
-    """A ForceReply we sent: what it asks for, and for which job."""
-
-    awaiting: Awaiting
-    job_id: int | None = None
+if TYPE_CHECKING:
+    from bot.domain.payments import Payments
+    from bot.telegram.cashier import TelegramCashier
 
 
 class BotData:
-    """The services handlers call, plus a little in-memory chat state."""
+    """The services handlers call. Chat state (prompts waiting for a reply) lives in the
+    store, so it survives a restart and is shared by replicas."""
 
     settings: Settings
     service: JobService
     chat: ChatService
-
-    def __init__(self) -> None:
-        # ForceReply prompts by (chat id, message id); a reply to one answers it.
-        self.prompts: dict[tuple[int, int], Prompt] = {}
+    payments: Payments | None = None  # Telegram Stars (None: the bot runs without Telegram)
+    cashier: TelegramCashier | None = None
 
     def configure(self, settings: Settings, service: JobService, chat: ChatService) -> None:
         self.settings = settings
@@ -46,7 +32,7 @@ class BotData:
         self.chat = chat
 
 
-ChatContext = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]
+ChatContext = CallbackContext[ExtBot[Send], dict[Any, Any], dict[Any, Any], BotData]
 
 
 def context_types() -> ContextTypes[ChatContext, dict[Any, Any], dict[Any, Any], BotData]:

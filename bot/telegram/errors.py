@@ -1,4 +1,5 @@
-"""The one error handler: log what broke (never the token or a file URL), answer briefly."""
+"""The one error handler: a refused request gets its plain-words answer here; anything else is
+logged (never the token or a file URL) and answered briefly."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import traceback
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.domain.errors import UserError
+from bot.outbound.sending import OutboundSkipped
 from bot.telegram.context import ChatContext
-from bot.telegram.replies import answer
+from bot.telegram.i18n import text
+from bot.telegram.replies import language, refusal_text, refuse
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +29,33 @@ def redact(value: str) -> str:
 
 async def on_error(update: object, context: ChatContext) -> None:
     error = context.error
-    if error is None:
+    if error is None or isinstance(error, OutboundSkipped):
+        return  # an edit a newer one replaced, or one no longer wanted: nothing broke
+    if not isinstance(update, Update):
+        if error is not None:
+            logger.error("background work failed: %s", redact(_trace(error)))
         return
-    details = redact("".join(traceback.format_exception(error)))
-    logger.error("handling an update failed: %s", details)
-    if isinstance(update, Update) and update.effective_message is not None:
-        try:
-            await answer(update, context, "error.generic")
-        except TelegramError as exc:
-            logger.info("could not tell the user about the error: %s", redact(str(exc)))
+    try:
+        if isinstance(error, UserError):
+            await _refuse(update, error)
+            return
+        logger.error("handling an update failed: %s", redact(_trace(error)))
+        if update.callback_query is not None:
+            await update.callback_query.answer(text(language(update), "error.generic"))
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(text(language(update), "error.generic"))
+    except TelegramError as exc:
+        logger.info("could not tell the user about the error: %s", redact(str(exc)))
+
+
+async def _refuse(update: Update, error: UserError) -> None:
+    query = update.callback_query
+    if query is not None:  # a button: the refusal shows as an alert over the chat
+        await query.answer(refusal_text(language(update), error)[:200], show_alert=True)
+        return
+    if update.effective_message is not None:
+        await refuse(update, error)
+
+
+def _trace(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error))

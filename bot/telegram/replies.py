@@ -1,20 +1,17 @@
-"""Reading where an update came from, and answering it in the right chat, topic and language."""
+"""Reading where an update came from, and answering it in the right chat, topic and language.
+Answers use PTB's reply shortcuts: they quote the request (the bot's Defaults keep a reply
+working when the request was deleted) and land in the request's forum topic."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from telegram import (
-    ForceReply,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyParameters,
-    Update,
-)
-from telegram.constants import ChatType
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, MessageLimit, ParseMode
 
+from bot.domain.errors import UserError
 from bot.domain.models import Origin
-from bot.telegram.context import ChatContext
 from bot.telegram.i18n import language_of, text
 
 Markup = InlineKeyboardMarkup | ForceReply | None
@@ -34,9 +31,14 @@ def thread_of(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-def origin_of(update: Update) -> Origin:
+def message_of(update: Update) -> Message:
     message = update.effective_message
-    assert message is not None
+    assert message is not None, "this handler only runs for updates with a message"
+    return message
+
+
+def origin_of(update: Update) -> Origin:
+    message = message_of(update)
     user = update.effective_user
     return Origin(
         chat_id=message.chat_id,
@@ -47,18 +49,33 @@ def origin_of(update: Update) -> Origin:
     )
 
 
-async def answer(update: Update, context: ChatContext, key: str, **params: Any) -> Message:
-    """Reply to the update's message with a catalog text, in its chat and topic."""
-    return await send(update, context, text(language(update), key, **params))
+async def answer(update: Update, key: str, markup: Markup = None, **params: Any) -> Message:
+    """Reply to the update's message with a catalog text."""
+    return await reply(update, text(language(update), key, **params), markup)
 
 
-async def send(update: Update, context: ChatContext, body: str, markup: Markup = None) -> Message:
-    message = update.effective_message
-    assert message is not None
-    return await context.bot.send_message(
-        message.chat_id,
-        body[:4096],
-        message_thread_id=thread_of(message),
-        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+async def reply(update: Update, body: str, markup: Markup = None, *, html: bool = False) -> Message:
+    return await message_of(update).reply_text(
+        body[: MessageLimit.MAX_TEXT_LENGTH],
         reply_markup=markup,
+        parse_mode=ParseMode.HTML if html else None,
+        disable_web_page_preview=True if html else None,
     )
+
+
+def refusal_text(language: str, error: UserError) -> str:
+    """The one way a refused request is put into words."""
+    params = {name: _shown(value) for name, value in error.params.items()}
+    if params.get("valid") == "TEXT":
+        params["valid"] = text(language, "option.any_text")
+    return text(language, error.key, **params)
+
+
+async def refuse(update: Update, error: UserError) -> None:
+    await reply(update, refusal_text(language(update), error))
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value

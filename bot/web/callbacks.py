@@ -3,52 +3,82 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from aiohttp import web
 
 from bot.domain.errors import JobNotFoundError
-from bot.provider.callbacks import CallbackError, parse_callback, verify_signature
-from bot.web.bodies import read_capped
+from bot.domain.models import Job
+from bot.domain.updates import TaskUpdate
+from bot.provider.kie.callbacks import CallbackError, parse_callback, verify_signature
+from bot.web.bodies import MAX_DEPTH, BodyError, json_depth, read_capped
 from bot.web.keys import CONFIG, SERVICE
 
 logger = logging.getLogger(__name__)
 
+# Tokens are secrets.token_urlsafe(24); anything else in that place cannot name a job.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
 
 async def runway_callback(request: web.Request) -> web.Response:
-    """Authenticate by the per-job token (and the signature when configured), store the update,
-    answer at once; delivery runs in the service's background tasks."""
+    """Authenticate by the per-job token (and the signature when configured) before parsing,
+    store the update, answer at once; delivery runs in the service's background tasks."""
     service, config = request.app[SERVICE], request.app[CONFIG]
-    body = await read_capped(request, config.max_body_bytes)
-    token = request.match_info["token"]
-    if await service.store.by_callback_token(token) is None:
-        return _reject(request, "unknown_token", web.HTTPNotFound)
+    job = await _job_of(request)
+    if job is None:
+        return _reject(request, "unknown_token", 404)
     try:
-        task_id, update = parse_callback(body)
+        body = await read_capped(request, config.max_body_bytes, config.body_timeout)
+    except BodyError as exc:
+        return _reject(request, exc.reason, exc.status)
+    if job.task_id is not None and not _signed(request, job.task_id):
+        return _reject(request, "bad_signature", 401)
+    try:
+        task_id, update = _parse(body)
     except CallbackError as exc:
-        logger.info("unreadable callback: %s", exc)
-        return _reject(request, "unreadable", web.HTTPBadRequest)
-    if config.callback_hmac_key and not _signed(request, config.callback_hmac_key, task_id):
-        return _reject(request, "bad_signature", web.HTTPUnauthorized)
+        logger.info("callback for job %s refused: %s", job.id, exc)
+        return _reject(request, "unreadable", 400)
+    if job.task_id is None and not _signed(request, task_id):
+        return _reject(request, "bad_signature", 401)
     try:
-        await service.record_callback(token, task_id, update)
+        await service.record_callback(job, task_id, update)
     except JobNotFoundError:
-        return _reject(request, "task_mismatch", web.HTTPNotFound)
+        return _reject(request, "task_mismatch", 404)
     service.metrics.inc("callbacks_accepted")
     return web.json_response({"code": 200, "msg": "ok"})
 
 
-def _signed(request: web.Request, key: str, task_id: str) -> bool:
+async def _job_of(request: web.Request) -> Job | None:
+    token = request.match_info["token"]
+    if not _TOKEN.fullmatch(token):
+        return None
+    return await request.app[SERVICE].store.by_callback_token(token)
+
+
+def _parse(body: bytes) -> tuple[str, TaskUpdate]:
+    if json_depth(body) > MAX_DEPTH:
+        raise CallbackError("the callback nests deeper than any callback does")
+    return parse_callback(body)
+
+
+def _signed(request: web.Request, task_id: str) -> bool:
+    """True when no key is configured, or the signature over `task_id` is the provider's."""
+    config = request.app[CONFIG]
+    if not config.callback_hmac_key:
+        return True
     return verify_signature(
-        key,
+        config.callback_hmac_key,
         task_id,
         request.headers.get("X-Webhook-Timestamp"),
         request.headers.get("X-Webhook-Signature"),
         now=time.time(),
-        window=request.app[CONFIG].signature_window,
+        window=config.signature_window,
     )
 
 
-def _reject(request: web.Request, reason: str, status: type[web.HTTPException]) -> web.Response:
+def _reject(request: web.Request, reason: str, status: int) -> web.Response:
+    """A bare refusal: counted by reason, logged at INFO, no detail for the caller."""
+    logger.info("callback refused with %s (%s)", status, reason)
     request.app[SERVICE].metrics.inc("callbacks_rejected", reason)
-    return web.Response(status=status.status_code)
+    return web.Response(status=status)

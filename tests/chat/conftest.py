@@ -1,22 +1,26 @@
 """The whole bot on real HTTP both ways: the Telegram Bot API emulator, the Runway API emulator,
-the bot's own HTTP server for callbacks, and a real SQLite file."""
+the Runway AI API emulator when a test asks for it, the bot's own HTTP server for callbacks
+(and /media), and a real SQLite file."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from yarl import URL
 
 from bot.config import Settings
+from bot.domain.policy import Timing
 from bot.wiring import RunningBot, running_bot
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
+from sandbox.runway_ai import RunningRunwayAi, RunwayAiKnobs, serve_runway_ai
 from sandbox.telegram import (
     RunningTelegram,
     SandboxClient,
@@ -26,6 +30,7 @@ from sandbox.telegram import (
 from tests.support import free_port
 
 TOKEN = "1000:sandbox"
+RUNWAY_AI_KEY = "sandbox-runway-ai-key"
 Message = dict[str, Any]
 
 
@@ -34,6 +39,7 @@ class Sandbox:
     telegram: RunningTelegram
     runway: RunningRunway
     bot: RunningBot
+    runway_ai: RunningRunwayAi | None = None
 
     @property
     def client(self) -> SandboxClient:
@@ -48,9 +54,18 @@ StartSandbox = Callable[..., AbstractAsyncContextManager[Sandbox]]
 
 
 def bot_settings(
-    telegram: RunningTelegram, runway: RunningRunway, db: Path, **overrides: Any
+    telegram: RunningTelegram,
+    runway: RunningRunway,
+    db: Path,
+    runway_ai: RunningRunwayAi | None = None,
+    **overrides: Any,
 ) -> Settings:
     port = free_port()
+    hosts = {URL(runway.url).authority}  # the emulators' results, on loopback
+    second: dict[str, Any] = {}
+    if runway_ai is not None:
+        hosts.add(URL(runway_ai.url).authority)
+        second = {"runway_ai_api_url": runway_ai.url, "runway_ai_api_key": SecretStr(RUNWAY_AI_KEY)}
     values: dict[str, Any] = {
         "telegram_bot_token": SecretStr(TOKEN),
         "telegram_api_url": telegram.url,
@@ -62,6 +77,9 @@ def bot_settings(
         "http_port": port,
         "database_path": str(db),
         "poll_interval_seconds": 0.5,
+        "drain_seconds": 1.0,  # a test's teardown does not wait out paced group edits
+        "result_hosts": frozenset(hosts),
+        **second,
         **overrides,
     }
     return Settings(_env_file=None, **values)
@@ -75,16 +93,25 @@ def start_sandbox(tmp_path: Path) -> StartSandbox:
     async def start(
         knobs: RunwayKnobs | None = None,
         config: TelegramEmulatorConfig | None = None,
+        *,
+        runway_ai: RunwayAiKnobs | None = None,
+        timing: Timing | None = None,
         **overrides: Any,
     ) -> AsyncIterator[Sandbox]:
+        """`runway_ai` knobs start the Runway AI emulator too (its key is RUNWAY_AI_KEY)."""
         knobs = knobs or RunwayKnobs(latency=0.3, fps=4)
-        async with (
-            serve_runway(knobs) as runway,
-            serve_telegram(config or TelegramEmulatorConfig()) as telegram,
-        ):
-            settings = bot_settings(telegram, runway, tmp_path / "bot.sqlite3", **overrides)
-            async with running_bot(settings) as bot:
-                yield Sandbox(telegram, runway, bot)
+        async with AsyncExitStack() as stack:
+            runway = await stack.enter_async_context(serve_runway(knobs))
+            telegram = await stack.enter_async_context(
+                serve_telegram(config or TelegramEmulatorConfig())
+            )
+            second = None
+            if runway_ai is not None:
+                second = await stack.enter_async_context(serve_runway_ai(runway_ai))
+            db = tmp_path / "bot.sqlite3"
+            settings = bot_settings(telegram, runway, db, second, **overrides)
+            bot = await stack.enter_async_context(running_bot(settings, timing=timing))
+            yield Sandbox(telegram, runway, bot, second)
 
     return start
 

@@ -6,22 +6,37 @@ from collections.abc import Callable
 
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID
 from tests.chat.conftest import Message, Sandbox, buttons_of, has_video, text_of
+from tests.support import eventually
 
 
 def video_about(words: str) -> Callable[[Message], bool]:
     return lambda m: has_video(m) and words in text_of(m)
 
 
+async def delivered_video(
+    sandbox: Sandbox, chat_id: int, words: str, timeout: float = 30
+) -> Message:
+    """The video about `words`, once the bot has recorded it as delivered: a person replies to
+    a video only after seeing it, by when the bot has long noted it."""
+    video = await sandbox.client.wait_for_message(chat_id, video_about(words), timeout=timeout)
+
+    async def recorded() -> bool:
+        return await sandbox.bot.chat.delivered(chat_id, video["message_id"]) is not None
+
+    await eventually(recorded, what=f"the video about {words!r} recorded as delivered")
+    return video
+
+
 async def make_video(sandbox: Sandbox, chat_id: int, prompt: str) -> Message:
     await sandbox.client.send_text(chat_id, f"/video {prompt} --q 1080p --wm studio")
-    return await sandbox.client.wait_for_message(chat_id, video_about(prompt), timeout=20)
+    return await delivered_video(sandbox, chat_id, prompt)
 
 
 async def test_plain_reply_extends_and_replies_grow_a_chain(sandbox: Sandbox) -> None:
     client = sandbox.client
     first = await make_video(sandbox, PRIVATE_CHAT_ID, "a boat at sea")
     await client.send_text(PRIVATE_CHAT_ID, "a storm rolls in", reply_to=first["message_id"])
-    second = await client.wait_for_message(PRIVATE_CHAT_ID, video_about("a storm"), timeout=20)
+    second = await delivered_video(sandbox, PRIVATE_CHAT_ID, "a storm")
     assert any(data.startswith("stitch:") for data in buttons_of(second))
     await client.send_text(PRIVATE_CHAT_ID, "/extend lightning", reply_to=second["message_id"])
     third = await client.wait_for_message(PRIVATE_CHAT_ID, video_about("lightning"), timeout=20)
@@ -68,5 +83,5 @@ async def test_extend_needs_a_reply_to_our_video(sandbox: Sandbox) -> None:
     mine = await client.send_text(PRIVATE_CHAT_ID, "just a note")
     await client.send_text(PRIVATE_CHAT_ID, "/extend more", reply_to=mine["message_id"])
     await client.wait_for_message(
-        PRIVATE_CHAT_ID, lambda m: "only extend videos I made" in text_of(m)
+        PRIVATE_CHAT_ID, lambda m: "Reply with /extend to a video" in text_of(m)
     )

@@ -34,10 +34,10 @@ async def test_only_admins_change_group_settings(sandbox: Sandbox) -> None:
     query = await client.press_button(GROUP_ID, panel["message_id"], "set:ar:9:16", ANNA_ID)
     refusal = await answer_of(sandbox, query)
     assert "администратор" in str(refusal.get("text"))
-    assert await sandbox.bot.store.chat_options(GROUP_ID) is None
+    assert await sandbox.bot.store.chat_settings(GROUP_ID) is None
     query = await client.press_button(GROUP_ID, panel["message_id"], "set:ar:9:16", BEN_ID)
     await answer_of(sandbox, query)
-    options = await sandbox.bot.store.chat_options(GROUP_ID)
+    options = (await sandbox.bot.chat.settings(GROUP_ID)).options
     assert options is not None and options.aspect_ratio is not None
     assert options.aspect_ratio.value == "9:16"
     await client.send_text(GROUP_ID, "/video a river", user_id=ANNA_ID)
@@ -55,7 +55,7 @@ async def test_settings_refuse_a_combination_the_provider_refuses(sandbox: Sandb
     query = await client.press_button(PRIVATE_CHAT_ID, panel["message_id"], "set:dur:10")
     refusal = await answer_of(sandbox, query)
     assert "1080p" in str(refusal.get("text"))
-    options = await sandbox.bot.store.chat_options(PRIVATE_CHAT_ID)
+    options = (await sandbox.bot.chat.settings(PRIVATE_CHAT_ID)).options
     assert options is not None and options.duration == 5
 
 
@@ -67,7 +67,7 @@ async def test_watermark_through_force_reply(sandbox: Sandbox) -> None:
     ask = await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "watermark text" in text_of(m))
     await client.send_text(PRIVATE_CHAT_ID, "Acme Films", reply_to=ask["message_id"])
     await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "Watermark set" in text_of(m))
-    options = await sandbox.bot.store.chat_options(PRIVATE_CHAT_ID)
+    options = (await sandbox.bot.chat.settings(PRIVATE_CHAT_ID)).options
     assert options is not None and options.watermark == "Acme Films"
 
 
@@ -94,8 +94,8 @@ async def test_russian_user_gets_russian_texts(sandbox: Sandbox) -> None:
     error = await client.wait_for_message(GROUP_ID, lambda m: "--speed" in text_of(m))
     assert "Неизвестный параметр" in text_of(error) and "--ar" in text_of(error)
     await client.send_text(GROUP_ID, "/video кот на крыше", user_id=ANNA_ID)
-    status = await client.wait_for_message(GROUP_ID, lambda m: "кредитов" in text_of(m))
-    assert "кот на крыше" not in text_of(status)  # the status shows settings, not the prompt
+    board = await client.wait_for_message(GROUP_ID, lambda m: "в работе" in text_of(m))
+    assert "кот на крыше" in text_of(board)  # the group's shared status lists each request
     await client.send_text(GROUP_ID, "/help", user_id=ANNA_ID)
     await client.wait_for_message(GROUP_ID, lambda m: "В группе" in text_of(m))
 

@@ -1,31 +1,62 @@
-"""Pure parts: the option parser, the catalogs, failure wording, and the edit coalescer."""
+"""Pure parts: the option parser, the catalogs and failure wording."""
 
 from __future__ import annotations
 
-import asyncio
 import string
 
 import pytest
 
-from bot.domain.models import AspectRatio, Quality
+from bot.domain.models import AspectRatio, FailureReason, Quality
+from bot.provider.kie.failures import classify
 from bot.telegram.errors import redact
-from bot.telegram.i18n import language_of, text
-from bot.telegram.locales import CATALOGS
+from bot.telegram.i18n import language_of, plural_form, text
+from bot.telegram.locales import CATALOGS, Entry
 from bot.telegram.options import OptionError, parse_request, strip_command
-from bot.telegram.pacing import Coalescer
-from bot.telegram.render import failure_key
 
 
-def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def placeholders(entry: Entry) -> set[str]:
+    forms = entry.values() if isinstance(entry, dict) else [entry]
+    return {name for form in forms for _, name, _, _ in string.Formatter().parse(form) if name}
+
+
+PLURAL_FORMS = {"en": {"one", "other"}, "ru": {"one", "few", "many"}}
 
 
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:
     english = CATALOGS["en"]
     for language, catalog in CATALOGS.items():
         assert catalog.keys() == english.keys(), language
-        for key, template in catalog.items():
-            assert placeholders(template) == placeholders(english[key]), (language, key)
+        for key, entry in catalog.items():
+            assert placeholders(entry) == placeholders(english[key]), (language, key)
+            if isinstance(entry, dict):
+                assert set(entry) == PLURAL_FORMS[language], (language, key)
+                assert "count" in placeholders(entry), (language, key)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "form"),
+    [
+        ("en", 1, "one"),
+        ("en", 0, "other"),
+        ("en", 21, "other"),
+        ("ru", 1, "one"),
+        ("ru", 21, "one"),
+        ("ru", 11, "many"),
+        ("ru", 3, "few"),
+        ("ru", 13, "many"),
+        ("ru", 24, "few"),
+        ("ru", 5, "many"),
+    ],
+)
+def test_plural_forms_follow_each_language(language: str, count: int, form: str) -> None:
+    assert plural_form(language, count) == form
+
+
+def test_plural_texts_agree_with_their_number() -> None:
+    assert "1 video for today" in text("en", "quota.daily", count=1, retry_at="x")
+    assert "20 videos for today" in text("en", "quota.daily", count=20, retry_at="x")
+    assert "3 видео" in text("ru", "quota.active", count=3)
+    assert "делаются" in text("ru", "quota.active", count=3)
 
 
 def test_language_comes_from_language_code() -> None:
@@ -66,42 +97,34 @@ def test_bad_options_name_themselves_and_the_valid_ones(body: str, key: str, opt
 
 
 @pytest.mark.parametrize(
-    ("code", "message", "key"),
+    ("code", "message", "reason", "temporary"),
     [
-        ("400", "Your prompt was caught by our AI moderator.", "failure.moderation"),
-        ("400", "get image info failed.", "failure.bad_image"),
-        ("402", "Insufficient credits", "failure.no_credits"),
-        ("500", "Server Error", "failure.provider_down"),
-        ("timeout", "late", "failure.timeout"),
-        ("interrupted", "restart", "failure.interrupted"),
-        ("422", "prompt is required", "failure.refused"),
+        ("400", "Your prompt was caught by our AI moderator.", FailureReason.MODERATION, False),
+        ("400", "get image info failed.", FailureReason.BAD_INPUT, False),
+        ("402", "Insufficient credits", FailureReason.NO_CREDITS, False),
+        ("500", "Server Error", FailureReason.PROVIDER_DOWN, True),
+        ("400", "Reached the limit for concurrent generations.", FailureReason.PROVIDER_DOWN, True),
+        ("400", "Upload failed due to network reasons", FailureReason.PROVIDER_DOWN, True),
+        ("455", "Service under maintenance", FailureReason.PROVIDER_DOWN, True),
+        ("400", "Please try again later", FailureReason.PROVIDER_DOWN, True),
+        ("422", "prompt is required", FailureReason.REFUSED, False),
+        ("422", "the video has expired", FailureReason.EXPIRED, False),
+        ("501", "generation failed", FailureReason.GENERATION_FAILED, False),
     ],
 )
-def test_failures_map_to_plain_words(code: str, message: str, key: str) -> None:
-    assert failure_key(code, message) == key
+def test_provider_failures_have_a_reason_and_a_verdict(
+    code: str, message: str, reason: FailureReason, temporary: bool
+) -> None:
+    assert classify(code, message) == (reason, temporary)
+
+
+@pytest.mark.parametrize("reason", list(FailureReason))
+def test_every_failure_reason_is_explained_in_each_language(reason: FailureReason) -> None:
+    for language in CATALOGS:
+        assert f"failure.{reason.value}" in CATALOGS[language]
 
 
 def test_redact_hides_tokens_and_file_urls() -> None:
     line = "GET http://x/file/bot1000:sandbox/photos/a.jpg failed for 123456:ABCdef_-xyz"
     cleaned = redact(line)
     assert "sandbox" not in cleaned and "ABCdef" not in cleaned
-
-
-async def test_coalescer_keeps_the_latest_and_never_drops_the_last() -> None:
-    sent: list[int] = []
-    gate = asyncio.Event()
-
-    async def ready(_: int) -> None:
-        await gate.wait()
-
-    async def flush(value: int) -> None:
-        sent.append(value)
-
-    coalescer: Coalescer[int] = Coalescer(ready, flush)
-    first = asyncio.create_task(coalescer.push("k", 1))
-    await asyncio.sleep(0)
-    for value in (2, 3, 4):
-        await coalescer.push("k", value)  # returns at once: a flush is under way
-    gate.set()
-    await first
-    assert sent == [4]

@@ -1,28 +1,27 @@
-"""The core pipeline on real parts: the Runway API emulator over HTTP, a real SQLite file, the
-bot's own web server, and a recording notifier at the Telegram seam."""
+"""The core pipeline on real parts: the bot's own wiring (store, provider client, web server,
+line and timers) with the Runway API emulator over HTTP, a real SQLite file, and a recording
+notifier at the Telegram seam."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 from pydantic import SecretStr
 
+from bot.config import Settings
 from bot.domain.errors import RecipientGoneError
 from bot.domain.models import Delivery, Job
-from bot.domain.policy import AccessPolicy, ServicePolicy, Timing
-from bot.domain.service import JobService, keep_working
-from bot.provider.client import RetryPolicy, RunwayClient
-from bot.web.app import create_web_app
-from bot.web.keys import WebConfig
+from bot.domain.policy import Timing
+from bot.domain.ports import JobStore
+from bot.domain.service import JobService, Place
+from bot.wiring import RunningBot, running_bot
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
-from storage.sqlite import SqliteJobStore
-from tests.support import free_port, running_task
+from tests.support import free_port
 
 API_KEY = "test-key"
 
@@ -36,17 +35,18 @@ class RecordingNotifier:
     failures: list[Job] = field(default_factory=list)
     gone_chats: set[int] = field(default_factory=set)
     broken_chats: set[int] = field(default_factory=set)  # deliveries there fail, not for good
+    unreportable_chats: set[int] = field(default_factory=set)  # telling them fails too
     attempts: int = 0
     next_message_id: int = 1000
 
-    async def show_status(self, job: Job) -> int | None:
+    async def show_status(self, job: Job, place: Place | None = None) -> int | None:
         self.statuses.append(job)
         if job.status_message_id is not None:
             return None
         self.next_message_id += 1
         return self.next_message_id
 
-    async def deliver(self, job: Job) -> Delivery:
+    async def deliver(self, job: Job, file: Path | None = None) -> Delivery:
         self.attempts += 1
         if job.origin.chat_id in self.broken_chats:
             raise ConnectionError("Telegram answered 502")
@@ -57,6 +57,8 @@ class RecordingNotifier:
         return Delivery(job.origin.chat_id, self.next_message_id, f"file-{job.id}")
 
     async def report_failure(self, job: Job) -> None:
+        if job.origin.chat_id in self.unreportable_chats:
+            raise ConnectionError("Telegram answered 502")
         self.failures.append(job)
 
 
@@ -64,16 +66,32 @@ class RecordingNotifier:
 class Pipeline:
     service: JobService
     notifier: RecordingNotifier
-    store: SqliteJobStore
+    store: JobStore
     url: str
+    bot: RunningBot
+
+
+def fast_timing(poll_interval: float, job_timeout: float) -> Timing:
+    """The bot's timers, quick enough for tests."""
+    return Timing(
+        poll_interval=poll_interval,
+        job_timeout=job_timeout,
+        tick=0.05,
+        delivery_backoff=0.05,
+        resubmit_backoff=0.1,
+        unconfirmed_wait=3.0,
+        place_refresh=0.5,
+    )
 
 
 @dataclass
 class PipelineFactory:
-    """Starts the bot's core against an emulator; several in a row make a restart."""
+    """Starts the bot through its real wiring, with a recording notifier instead of Telegram;
+    several in a row make a restart."""
 
     emulator_url: str
     db_path: Path
+    port: int = field(default_factory=free_port)  # one address across restarts, as deployed
 
     @asynccontextmanager
     async def start(
@@ -84,37 +102,30 @@ class PipelineFactory:
         poll_interval: float = 0.3,
         job_timeout: float = 60.0,
         notifier: RecordingNotifier | None = None,
-        access: AccessPolicy | None = None,
+        timing: Timing | None = None,
+        **settings: Any,
     ) -> AsyncIterator[Pipeline]:
-        port = free_port()
+        port = self.port
         url = f"http://127.0.0.1:{port}"
-        policy = ServicePolicy(
-            callback_base_url=url if callbacks else "",
-            timing=Timing(
-                poll_interval=poll_interval, job_timeout=job_timeout, delivery_backoff=0.05
-            ),
-            access=access or AccessPolicy(),
-        )
+        values: dict[str, Any] = {
+            "runway_api_key": SecretStr(API_KEY),
+            "runway_api_url": self.emulator_url,
+            "runway_upload_url": self.emulator_url,
+            "runway_webhook_hmac_key": SecretStr(hmac_key),
+            "public_url": url if callbacks else "",
+            "http_host": "127.0.0.1",
+            "http_port": port,
+            "database_path": str(self.db_path),
+            "poll_interval_seconds": poll_interval,
+            "drain_seconds": 2.0,
+            **settings,
+        }
         notifier = notifier or RecordingNotifier()
-        async with AsyncExitStack() as stack:
-            session = await stack.enter_async_context(aiohttp.ClientSession())
-            store = await stack.enter_async_context(SqliteJobStore.open(self.db_path))
-            provider = RunwayClient(
-                session,
-                api_url=self.emulator_url,
-                upload_url=self.emulator_url,
-                api_key=SecretStr(API_KEY),
-                retry=RetryPolicy(attempts=3, base_delay=0.05, max_delay=0.2),
-            )
-            service = JobService(store, provider, notifier, policy)
-            stack.push_async_callback(service.background.drain, 5.0)
-            runner = web.AppRunner(create_web_app(service, WebConfig(callback_hmac_key=hmac_key)))
-            await runner.setup()
-            stack.push_async_callback(runner.cleanup)
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            await service.recover()
-            await stack.enter_async_context(running_task(keep_working(service, 0.05, 0.5)))
-            yield Pipeline(service, notifier, store, url)
+        timing = timing or fast_timing(poll_interval, job_timeout)
+        async with running_bot(
+            Settings(_env_file=None, **values), notifier=notifier, timing=timing
+        ) as bot:
+            yield Pipeline(bot.service, notifier, bot.store, url, bot)
 
 
 @pytest.fixture

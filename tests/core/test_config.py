@@ -61,3 +61,10 @@ def test_webhook_mode_needs_both_public_url_and_secret(
     assert not Settings().webhook_mode
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
     assert Settings().webhook_mode
+
+
+def test_env_example_lists_every_setting() -> None:
+    example = (Path(__file__).parents[2] / ".env.example").read_text()
+    listed = {line.split("=", 1)[0].lstrip("# ").strip() for line in example.splitlines()}
+    missing = [name.upper() for name in Settings.model_fields if name.upper() not in listed]
+    assert missing == []

@@ -12,7 +12,17 @@ from typing import Any
 
 import aiohttp
 
-from bot.domain.models import Draft, JobKind, JobState, Origin, VideoOptions
+from bot.domain.models import (
+    Draft,
+    FailureReason,
+    Job,
+    JobKind,
+    JobState,
+    Origin,
+    Result,
+    ResultKind,
+    VideoOptions,
+)
 from bot.domain.updates import TaskRunning
 from sandbox.runway import RunningRunway
 from tests.core.conftest import Pipeline, PipelineFactory, RecordingNotifier
@@ -43,10 +53,25 @@ async def delivered(pipeline: Pipeline, job_id: int) -> bool:
     return await state_of(pipeline, job_id) is JobState.DELIVERED
 
 
+async def submitted(pipeline: Pipeline, request: Draft | None = None) -> Job:
+    """Put a request in line and wait until the provider has taken it (it has a task id)."""
+    job = await pipeline.service.submit(ORIGIN, request or draft())
+    found: list[Job] = []
+
+    async def sent() -> bool:
+        current = await pipeline.store.get(job.id)
+        if current is not None and current.task_id:
+            found.append(current)
+        return bool(found)
+
+    await eventually(sent, what="the provider taking the request")
+    return found[0]
+
+
 async def test_a_callback_delivers_the_video_once(pipelines: PipelineFactory) -> None:
     async with pipelines.start() as bot:
         job = await bot.service.submit(ORIGIN, draft())
-        assert job.task_id and job.status_message_id
+        assert job.state is JobState.WAITING and job.task_id is None
         await eventually(lambda: delivered(bot, job.id), what="delivery")
         await asyncio.sleep(0.5)
         assert [j.id for j in bot.notifier.deliveries] == [job.id]
@@ -115,7 +140,8 @@ async def test_a_finished_but_undelivered_job_is_delivered_at_start_up(
         running = await bot.store.get(job.id)
         assert running is not None
         # The bot stops right after the provider finished, before delivery happened.
-        await bot.store.advance(job.id, JobState.SUCCEEDED, running.updated_at, video_url="x")
+        result = Result(ResultKind.VIDEO, "x")
+        await bot.store.advance(job.id, JobState.SUCCEEDED, running.updated_at, result=result)
         await bot.service.background.drain(0)
     second = RecordingNotifier()
     async with pipelines.start(notifier=second) as bot:
@@ -141,7 +167,8 @@ async def test_a_failed_task_is_reported_once(pipelines: PipelineFactory) -> Non
         await asyncio.sleep(0.6)  # polls and callbacks keep coming; nothing is reported twice
         failed = await bot.store.get(job.id)
         assert failed and failed.state is JobState.FAILED and failed.failure_reported
-        assert "moderator" in (failed.failure_message or "")
+        assert failed.failure and failed.failure.reason is FailureReason.MODERATION
+        assert "moderator" in failed.failure.detail
         assert len(bot.notifier.failures) == 1
         assert bot.notifier.deliveries == []
 
@@ -152,9 +179,10 @@ async def test_a_provider_refusal_is_reported_in_the_status_message(
     await knobs(emulator, credits=0)
     async with pipelines.start() as bot:
         job = await bot.service.submit(ORIGIN, draft())
-        assert job.state is JobState.FAILED
-        assert job.failure_code == "402"
-        assert [j.id for j in bot.notifier.failures] == [job.id]
+        await eventually(lambda: [j.id for j in bot.notifier.failures] == [job.id])
+        failed = await bot.store.get(job.id)
+        assert failed and failed.state is JobState.FAILED and failed.failure
+        assert (failed.failure.code, failed.failure.reason) == ("402", FailureReason.NO_CREDITS)
         assert bot.service.metrics.value("provider_errors", "402") == 1
 
 
@@ -163,7 +191,7 @@ async def test_a_job_past_its_timeout_fails(pipelines: PipelineFactory) -> None:
         job = await bot.service.submit(ORIGIN, draft("slow [[nocallback]]"))
         await eventually(lambda: len(bot.notifier.failures) == 1)
         failed = await bot.store.get(job.id)
-        assert failed and failed.failure_code == "timeout"
+        assert failed and failed.failure and failed.failure.reason is FailureReason.TIMEOUT
 
 
 async def test_a_blocked_chat_makes_the_job_undeliverable_without_retries(
@@ -176,16 +204,18 @@ async def test_a_blocked_chat_makes_the_job_undeliverable_without_retries(
         assert bot.service.metrics.value("deliveries", "undeliverable") == 1
 
 
-async def test_a_video_telegram_keeps_refusing_is_given_up_after_three_rounds(
+async def test_a_video_telegram_keeps_refusing_is_given_up_and_the_user_told(
     pipelines: PipelineFactory,
 ) -> None:
     notifier = RecordingNotifier(broken_chats={ORIGIN.chat_id})
     async with pipelines.start(notifier=notifier) as bot:
         job = await bot.service.submit(ORIGIN, draft())
         await eventually(lambda: _state_is(bot, job.id, JobState.UNDELIVERABLE), timeout=20)
-        assert notifier.attempts == 3 * 4  # three rounds of four tries, then no more
-        await asyncio.sleep(1.2)  # two more sweeps: nothing retries a given-up job
-        assert notifier.attempts == 12
+        rounds = bot.service.timing.delivery_rounds
+        assert notifier.attempts == rounds  # one try a round, backing off, then no more
+        await asyncio.sleep(1.2)  # the timers keep looking: nothing retries a given-up job
+        assert notifier.attempts == rounds
+        assert [j.id for j in notifier.failures] == [job.id]  # told in plain words
 
 
 async def _state_is(pipeline: Pipeline, job_id: int, state: JobState) -> bool:
@@ -194,7 +224,7 @@ async def _state_is(pipeline: Pipeline, job_id: int, state: JobState) -> bool:
 
 async def test_a_forged_token_changes_nothing(pipelines: PipelineFactory) -> None:
     async with pipelines.start(callbacks=False, poll_interval=30) as bot:
-        job = await bot.service.submit(ORIGIN, draft())
+        job = await submitted(bot)
         body = success_body(job.task_id or "")
         status = await post(f"{bot.url}/callbacks/runway/not-the-token", body)
         assert status == 404
@@ -204,7 +234,7 @@ async def test_a_forged_token_changes_nothing(pipelines: PipelineFactory) -> Non
 
 async def test_a_callback_for_another_task_changes_nothing(pipelines: PipelineFactory) -> None:
     async with pipelines.start(callbacks=False, poll_interval=30) as bot:
-        job = await bot.service.submit(ORIGIN, draft())
+        job = await submitted(bot)
         url = f"{bot.url}/callbacks/runway/{job.callback_token}"
         assert await post(url, success_body("someone-elses-task")) == 404
         assert await state_of(bot, job.id) is JobState.QUEUED
@@ -218,7 +248,7 @@ async def test_signatures_are_checked_when_a_key_is_set(
         signed = await bot.service.submit(ORIGIN, draft())
         await eventually(lambda: delivered(bot, signed.id), what="signed callback accepted")
 
-        job = await bot.service.submit(ORIGIN, draft("another [[nocallback]]"))
+        job = await submitted(bot, draft("another [[nocallback]]"))
         url = f"{bot.url}/callbacks/runway/{job.callback_token}"
         body = success_body(job.task_id or "")
         now = str(int(time.time()))
@@ -237,7 +267,7 @@ async def test_signatures_are_checked_when_a_key_is_set(
 
 async def test_oversized_and_unreadable_callbacks_are_refused(pipelines: PipelineFactory) -> None:
     async with pipelines.start(callbacks=False, poll_interval=30) as bot:
-        job = await bot.service.submit(ORIGIN, draft())
+        job = await submitted(bot)
         url = f"{bot.url}/callbacks/runway/{job.callback_token}"
         assert await post(url, b"x" * (64 * 1024 + 1)) == 413
         assert await post(url, b"not json") == 400

@@ -11,6 +11,7 @@ from bot.domain.models import AspectRatio, Draft, JobKind, MediaFile, Quality, V
 from bot.domain.rules import check_draft
 
 PHOTO = MediaFile(Path("photo.jpg"), "photo.jpg", 1000)
+VIDEO = MediaFile(Path("clip.mp4"), "clip.mp4", 1000)
 
 
 def text(prompt: str = "a cat", **options: object) -> Draft:
@@ -60,8 +61,23 @@ def test_text_to_video_needs_an_aspect_ratio() -> None:
     assert rule_of(text(aspect_ratio=None)) == "aspect_ratio_required"
 
 
-def test_an_unknown_aspect_ratio_is_refused() -> None:
-    assert rule_of(text(aspect_ratio="21:9")) == "aspect_ratio_invalid"
+def test_the_cinema_ratio_is_for_aleph_only() -> None:
+    assert rule_of(text(aspect_ratio="21:9")) == "aspect_ratio_aleph_only"
+    cinema = VideoOptions(aspect_ratio=AspectRatio.CINEMA)
+    check_draft(Draft(JobKind.ALEPH, "make it snow", cinema, media=VIDEO))
+
+
+def test_a_prompt_of_invisible_characters_is_empty() -> None:
+    assert rule_of(text(prompt="\u200b\u200d \u2060")) == "prompt_missing"
+
+
+def test_a_watermark_must_fit_the_caption_and_the_frame() -> None:
+    assert rule_of(text(watermark="w" * 61)) == "watermark_too_long"
+
+
+def test_an_aleph_seed_must_be_a_31_bit_number() -> None:
+    options = VideoOptions(aspect_ratio=None, seed=2**31)
+    assert rule_of(Draft(JobKind.ALEPH, "snow", options, media=VIDEO)) == "seed_invalid"
 
 
 def test_image_to_video_sends_no_aspect_ratio() -> None:
@@ -75,13 +91,10 @@ def test_image_to_video_needs_the_photo() -> None:
     assert rule_of(draft) == "media_missing"
 
 
-def test_aleph_input_is_at_most_10_mb() -> None:
-    small = MediaFile(Path("v.mp4"), "v.mp4", 10 * 1024 * 1024)
-    big = MediaFile(Path("v.mp4"), "v.mp4", 10 * 1024 * 1024 + 1)
-    check_draft(Draft(JobKind.ALEPH, "make it snow", VideoOptions(), media=small))
-    assert rule_of(Draft(JobKind.ALEPH, "make it snow", VideoOptions(), media=big)) == (
-        "aleph_too_large"
-    )
+def test_aleph_input_of_any_size_is_taken_to_be_fitted() -> None:
+    big = MediaFile(Path("v.mp4"), "v.mp4", 18 * 1024 * 1024)
+    check_draft(Draft(JobKind.ALEPH, "make it snow", VideoOptions(), media=big))
+    assert rule_of(Draft(JobKind.ALEPH, "make it snow", VideoOptions())) == "media_missing"
 
 
 def test_extend_checks_prompt_and_quality_only() -> None:

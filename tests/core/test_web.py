@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.domain.policy import ServicePolicy
 from bot.domain.service import JobService
-from bot.provider.client import RunwayClient
+from bot.provider.kie.client import RunwayClient
 from bot.web.app import create_web_app
 from bot.web.keys import WebConfig
 from storage.sqlite import SqliteJobStore
@@ -82,3 +82,24 @@ async def test_the_webhook_route_exists_only_in_webhook_mode(
         client: Client = await aiohttp_client(create_web_app(service_on(store), WebConfig()))
         response = await client.post("/telegram", json={"update_id": 1})
         assert response.status in {404, 405}
+
+
+async def test_metrics_are_prometheus_text_with_every_family(received: Any) -> None:
+    client, _ = received
+    response = await client.get("/metrics")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/plain; version=")
+    text = await response.text()
+    for family in ("bot_jobs", "bot_callbacks_accepted_total", "bot_callbacks_rejected_total"):
+        assert f"# TYPE {family}" in text
+    for family in ("bot_deliveries_total", "bot_provider_errors_total"):
+        assert f"# TYPE {family} counter" in text
+    assert 'bot_jobs{state="queued"} 0.0' in text
+
+
+async def test_a_deep_update_is_400_before_it_is_parsed(received: Any) -> None:
+    client, payloads = received
+    deep = b'{"update_id": 1, "message": ' + b"[" * 40 + b"]" * 40 + b"}"
+    response = await client.post("/telegram", data=deep, headers={HEADER: SECRET})
+    assert response.status == 400
+    assert payloads == []

@@ -18,7 +18,7 @@ from bot.domain.models import JobState
 from bot.wiring import running_bot
 from sandbox.runway import RunwayKnobs, serve_runway
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID, TelegramEmulatorConfig, serve_telegram
-from tests.chat.conftest import Sandbox, StartSandbox, bot_settings, has_video
+from tests.chat.conftest import Message, Sandbox, StartSandbox, bot_settings, has_video
 from tests.support import eventually
 
 Event = dict[str, Any]
@@ -114,12 +114,19 @@ async def test_replying_to_a_delivered_video_extends_it_and_replies_grow_a_chain
         await client.send_text(PRIVATE_CHAT_ID, "/video a paper boat on a river")
         first = await client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=30)
 
+        async def recorded(message: Message) -> bool:  # a person replies once it is noted
+            return (
+                await sandbox.bot.chat.delivered(PRIVATE_CHAT_ID, message["message_id"]) is not None
+            )
+
+        await eventually(lambda: recorded(first), what="the first video recorded as delivered")
         reply = await client.send_text(
             PRIVATE_CHAT_ID, "it sails under a bridge", reply_to=first["message_id"]
         )
         second = await client.wait_for_message(
             PRIVATE_CHAT_ID, lambda m: has_video(m) and m["message_id"] > reply["message_id"]
         )
+        await eventually(lambda: recorded(second), what="the second video recorded as delivered")
         again = await client.send_text(
             PRIVATE_CHAT_ID, "/extend night falls", reply_to=second["message_id"]
         )

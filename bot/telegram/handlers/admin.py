@@ -1,4 +1,5 @@
-"""`/balance` (provider credits) and `/usage` (jobs and credits per user), for bot admins."""
+"""`/usage` (jobs and credits per user, Stars earned and refunded), for bot admins; `/balance`
+(provider credits) is in handlers/stars.py now, for everyone."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import logging
 
 from telegram import Update
 
+from bot.domain.chat import USAGE_WINDOW
 from bot.domain.errors import ProviderError
 from bot.domain.ports import UsageRow
 from bot.telegram.context import ChatContext
 from bot.telegram.i18n import text
-from bot.telegram.replies import answer, language, send
+from bot.telegram.replies import answer, language, reply
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +21,7 @@ async def _admin(update: Update, context: ChatContext) -> bool:
     user = update.effective_user
     if user is not None and context.bot_data.chat.is_admin(user.id):
         return True
-    await answer(update, context, "admin.only")
+    await answer(update, "admin.only")
     return False
 
 
@@ -30,9 +32,9 @@ async def balance(update: Update, context: ChatContext) -> None:
         credits = await context.bot_data.chat.balance()
     except ProviderError as exc:
         logger.warning("balance query failed: %s", type(exc).__name__)
-        await answer(update, context, "balance.failed")
+        await answer(update, "balance.failed")
         return
-    await answer(update, context, "balance.value", credits=credits)
+    await answer(update, "balance.value", credits=credits)
 
 
 def _period(lang: str, key: str, rows: list[UsageRow]) -> list[str]:
@@ -52,4 +54,8 @@ async def usage(update: Update, context: ChatContext) -> None:
     lines = [text(lang, "usage.title")]
     lines += _period(lang, "usage.today", report.today)
     lines += _period(lang, "usage.month", report.month)
-    await send(update, context, "\n".join(lines))
+    payments = context.bot_data.payments
+    if payments is not None:
+        totals = await payments.totals(context.bot_data.chat.clock() - USAGE_WINDOW)
+        lines.append(text(lang, "usage.stars", earned=totals.earned, refunded=totals.refunded))
+    await reply(update, "\n".join(lines))

@@ -1,30 +1,29 @@
-"""The buttons under a delivered video: Extend, Regenerate, Restyle, Stitch, Publish, Discard.
-Answered at once; in groups only the requester or a chat admin may press them."""
+"""The buttons under a status message and a delivered video: Cancel; Extend, Regenerate,
+Restyle, Stitch, Publish, Discard. Answered at once. A button's job must belong to the chat it
+was pressed in, and only its requester or a chat admin may press it."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import replace
 from pathlib import Path
 
-import aiohttp
-from telegram import ForceReply, InputFile, Message, ReplyParameters, Update
+from telegram import CallbackQuery, ForceReply, InputFile, Message, Update
 from telegram.error import TelegramError
 
-from bot.domain.errors import JobNotFoundError
-from bot.domain.models import Job, JobKind, Origin
+from bot.domain.errors import JobNotFoundError, UserError
+from bot.domain.models import Job, JobKind
+from bot.domain.ports import Awaiting, PendingPrompt
 from bot.telegram import keyboards
-from bot.telegram.context import Awaiting, ChatContext, Prompt
-from bot.telegram.downloads import TooLargeError
+from bot.telegram.context import ChatContext
 from bot.telegram.i18n import text
-from bot.telegram.media import Incoming, downloaded
+from bot.telegram.media import download
 from bot.telegram.permissions import may_press
 from bot.telegram.render import caption
-from bot.telegram.replies import answer, language, thread_of
-from bot.telegram.stitch import StitchError, fetch_parts, join
-from bot.telegram.submitting import submit
+from bot.telegram.replies import answer, language
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +36,28 @@ async def job_button(update: Update, context: ChatContext) -> None:
     lang = language(update)
     action, job_id = keyboards.parse_job_data(query.data)
     message = query.message
+    if not isinstance(message, Message):
+        await query.answer(text(lang, "button.expired"), show_alert=True)
+        return
     try:
-        job = await context.bot_data.chat.job(job_id)
+        job = await context.bot_data.chat.job_in_chat(job_id, message.chat_id)
     except JobNotFoundError:
         await query.answer(text(lang, "button.expired"), show_alert=True)
         return
-    if not isinstance(message, Message) or not await may_press(
-        context, job, message.chat_id, query.from_user.id
-    ):
+    if not await may_press(context, job, message.chat_id, query.from_user.id):
         await query.answer(text(lang, "button.not_yours"), show_alert=True)
+        return
+    if action == keyboards.CANCEL:
+        await cancel(query, context, job, lang)
         return
     await query.answer(text(lang, "button.working"))
     await ACTIONS[action](update, context, job)
+
+
+async def cancel(query: CallbackQuery, context: ChatContext, job: Job, lang: str) -> None:
+    cancelled = await context.bot_data.chat.cancel(job, query.from_user.id, chat_admin=True)
+    key = "cancel.done" if cancelled else "cancel.too_late"
+    await query.answer(text(lang, key, job_id=job.id), show_alert=cancelled is None)
 
 
 def _message(update: Update) -> Message:
@@ -58,16 +67,13 @@ def _message(update: Update) -> Message:
 
 
 async def _ask(update: Update, context: ChatContext, job: Job, awaiting: Awaiting) -> None:
-    message = _message(update)
+    """A ForceReply prompt, remembered in the store for a day so a reply after a restart is
+    still understood; only the presser's reply counts."""
     key = "extend.ask" if awaiting is Awaiting.EXTEND else "restyle.ask"
-    prompt = await context.bot.send_message(
-        message.chat_id,
-        text(language(update), key, job_id=job.id),
-        message_thread_id=thread_of(message),
-        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        reply_markup=ForceReply(selective=True),
-    )
-    context.bot_data.prompts[prompt.chat_id, prompt.message_id] = Prompt(awaiting, job.id)
+    prompt = await answer(update, key, ForceReply(selective=True), job_id=job.id)
+    user = update.effective_user
+    pending = PendingPrompt(awaiting, job.id, user.id if user else None)
+    await context.bot_data.chat.remember_prompt(prompt.chat_id, prompt.message_id, pending)
 
 
 async def extend(update: Update, context: ChatContext, job: Job) -> None:
@@ -78,84 +84,55 @@ async def restyle(update: Update, context: ChatContext, job: Job) -> None:
     await _ask(update, context, job, Awaiting.RESTYLE)
 
 
-def _presser_origin(update: Update, job: Job) -> Origin:
-    user = update.effective_user
-    return replace(
-        job.origin,
-        user_id=user.id if user else job.origin.user_id,
-        language=language(update),
-    )
-
-
 async def regenerate(update: Update, context: ChatContext, job: Job) -> None:
     """The same request again, answered under the original request."""
-    origin = _presser_origin(update, job)
+    user = update.effective_user
+    origin = replace(
+        job.origin, user_id=user.id if user else job.origin.user_id, language=language(update)
+    )
     chat = context.bot_data.chat
-    if job.kind in {JobKind.TEXT, JobKind.EXTEND}:
-        draft = chat.regenerate_draft(job)
-        await submit(
-            update, context, draft, origin=origin, publish_channel_id=job.publish_channel_id
-        )
-        return
-    if job.source_id is None:
-        await answer(update, context, "regenerate.media_gone")
-        return
-    async with downloaded(context.bot, Incoming(job.source_id, 0, f"source-{job.id}")) as media:
-        draft = chat.regenerate_draft(job, media)
-        await submit(update, context, draft, origin=origin)
+    service = context.bot_data.service
+    if job.source_id is None and job.kind not in {JobKind.TEXT, JobKind.EXTEND}:
+        raise UserError("regenerate.media_gone")
+    async with AsyncExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="again-")))
+        media = reference = None
+        if job.source_id is not None:
+            media = await download(context.bot, job.source_id, tmp / f"source-{job.id}")
+        if job.reference_id is not None:
+            reference = await download(context.bot, job.reference_id, tmp / "reference.jpg")
+        draft = chat.regenerate_draft(job, media, reference)
+        await service.submit(origin, draft, publish_channel_id=job.publish_channel_id)
 
 
 async def stitch(update: Update, context: ChatContext, job: Job) -> None:
-    chain = await context.bot_data.chat.chain(job.id)
-    urls = [part.video_url for part in chain if part.video_url]
-    if len(chain) < 2:
-        await answer(update, context, "stitch.not_chain")
-        return
-    if len(urls) < len(chain):
-        await answer(update, context, "stitch.missing")
-        return
     with tempfile.TemporaryDirectory(prefix="stitch-") as tmp:
-        try:
-            parts = await fetch_parts(urls, Path(tmp))
-            joined = await join(parts, Path(tmp) / f"chain-{job.id}.mp4")
-        except (StitchError, TooLargeError, OSError, aiohttp.ClientError) as exc:
-            logger.warning("stitching job %s failed: %s", job.id, type(exc).__name__)
-            await answer(update, context, "stitch.failed")
-            return
-        body = text(language(update), "stitch.caption", count=len(chain), prompt=chain[0].prompt)
-        await _send_file(update, context, joined, body[:1024])
-
-
-async def _send_file(update: Update, context: ChatContext, path: Path, body: str) -> None:
-    message = _message(update)
-    with path.open("rb") as handle:
-        await context.bot.send_video(
-            message.chat_id,
-            InputFile(handle, filename=path.name, read_file_handle=False),
-            caption=body,
-            supports_streaming=True,
-            message_thread_id=thread_of(message),
-            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        )
+        joined, count = await context.bot_data.chat.stitch(job, Path(tmp))
+        chain = await context.bot_data.chat.chain(job.id)
+        body = text(language(update), "stitch.caption", count=count, prompt=chain[0].prompt)
+        with joined.open("rb") as handle:
+            await _message(update).reply_video(
+                InputFile(handle, filename=joined.name, read_file_handle=False),
+                caption=body[:1024],
+                supports_streaming=True,
+            )
 
 
 async def publish(update: Update, context: ChatContext, job: Job) -> None:
     """Post the preview to the bound channel by file_id: no re-upload."""
     message = _message(update)
     if job.publish_channel_id is None or job.delivery is None or not job.delivery.file_id:
-        await answer(update, context, "button.expired")
-        return
+        raise UserError("button.expired")
     try:
         await context.bot.send_video(
             job.publish_channel_id, job.delivery.file_id, caption=caption(job)
         )
     except TelegramError as exc:
-        await answer(update, context, "publish.failed", reason=exc.message)
-        return
+        raise UserError("publish.failed", reason=exc.message) from exc
     bound = await context.bot_data.chat.bound_channel(message.chat_id)
     await message.edit_reply_markup(keyboards.video_keyboard(replace(job, publish_channel_id=None)))
     title = bound.title if bound else str(job.publish_channel_id)
-    await answer(update, context, "publish.done", title=title)
+    await answer(update, "publish.done", title=title)
 
 
 async def discard(update: Update, context: ChatContext, job: Job) -> None:
@@ -164,7 +141,7 @@ async def discard(update: Update, context: ChatContext, job: Job) -> None:
         await message.delete()
     except TelegramError:
         await message.edit_reply_markup(None)
-    await answer(update, context, "discard.done")
+    await answer(update, "discard.done")
 
 
 ACTIONS: dict[str, Action] = {

@@ -34,18 +34,18 @@ async def bind(update: Update, context: ChatContext) -> None:
         return
     name = strip_command(message.text).split(maxsplit=1)[:1]
     if not name:
-        await answer(update, context, "channel.usage")
+        await answer(update, "channel.usage")
         return
     channel = await _find(context, name[0])
     if channel is None:
-        await answer(update, context, "channel.not_found", name=name[0])
+        await answer(update, "channel.not_found", name=name[0])
         return
     problem = await _admin_problem(context, channel, user.id)
     if problem is not None:
-        await answer(update, context, problem, title=channel.title)
+        await answer(update, problem, title=channel.title)
         return
     await context.bot_data.chat.bind_channel(message.chat_id, channel)
-    await answer(update, context, "channel.bound", title=channel.title)
+    await answer(update, "channel.bound", title=channel.title)
 
 
 async def _find(context: ChatContext, name: str) -> Channel | None:
@@ -81,6 +81,6 @@ async def post(update: Update, context: ChatContext) -> None:
         return
     channel = await context.bot_data.chat.bound_channel(message.chat_id)
     if channel is None:
-        await answer(update, context, "post.no_channel")
+        await answer(update, "post.no_channel")
         return
     await text_to_video(update, context, strip_command(message.text), channel.id)

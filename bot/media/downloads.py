@@ -1,4 +1,5 @@
-"""Fetch provider videos over HTTP into local files, in chunks, with a size ceiling."""
+"""Fetch provider videos into local files, in chunks, with a size ceiling, through a
+ResultFetcher (bot/media/fetching.py), so only allowed hosts and addresses are ever reached."""
 
 from __future__ import annotations
 
@@ -8,7 +9,20 @@ from typing import BinaryIO
 
 import aiohttp
 
+from bot.media.fetching import BlockedURLError, FetchError, ResultFetcher
+
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CHUNK",
+    "MB",
+    "BlockedURLError",
+    "FetchError",
+    "ResultFetcher",
+    "TooLargeError",
+    "download",
+    "remote_size",
+]
 
 CHUNK = 256 * 1024
 MB = 1024 * 1024
@@ -22,13 +36,16 @@ class TooLargeError(Exception):
         self.size = size
 
 
-async def remote_size(session: aiohttp.ClientSession, url: str) -> int | None:
-    """Content-Length from a HEAD request, or None when the server does not say."""
+async def remote_size(fetcher: ResultFetcher, url: str) -> int | None:
+    """Content-Length from a HEAD request, or None when the server does not say.
+    A URL the policy refuses raises BlockedURLError: no download of it will work either."""
     try:
-        async with session.head(url, allow_redirects=True) as response:
+        async with fetcher.request("HEAD", url) as response:
             if response.status != 200:
                 return None
             return response.content_length
+    except FetchError:
+        raise
     except aiohttp.ClientError:
         logger.info("HEAD of a provider video failed")
         return None
@@ -38,9 +55,10 @@ def _open_for_writing(path: Path) -> BinaryIO:
     return path.open("wb")
 
 
-async def download(session: aiohttp.ClientSession, url: str, dest: Path, limit: int) -> int:
-    """Stream `url` into `dest`; raise TooLargeError as soon as it passes `limit` bytes."""
-    async with session.get(url) as response:
+async def download(fetcher: ResultFetcher, url: str, dest: Path, limit: int) -> int:
+    """Stream `url` into `dest`; raise TooLargeError as soon as it passes `limit` bytes.
+    Memory holds one chunk at a time, whatever the size."""
+    async with fetcher.request("GET", url) as response:
         response.raise_for_status()
         if response.content_length and response.content_length > limit:
             raise TooLargeError(response.content_length)

@@ -6,26 +6,25 @@ import asyncio
 import logging
 from pathlib import Path
 
-import aiohttp
 import imageio_ffmpeg
 
-from bot.telegram.downloads import MB, download
+from bot.domain.errors import UserError
 
 logger = logging.getLogger(__name__)
 
-PART_LIMIT = 50 * MB
 
-
-class StitchError(Exception):
+class StitchError(UserError):
     """ffmpeg could not join the videos."""
 
+    def __init__(self) -> None:
+        super().__init__("stitch.failed")
 
-async def fetch_parts(urls: list[str], folder: Path) -> list[Path]:
-    paths = [folder / f"part-{index:03d}.mp4" for index in range(len(urls))]
-    async with aiohttp.ClientSession() as session:
-        for url, path in zip(urls, paths, strict=True):
-            await download(session, url, path, PART_LIMIT)
-    return paths
+
+class FfmpegJoiner:
+    """The Joiner port (bot/domain/chat.py) on the bundled ffmpeg."""
+
+    async def join(self, parts: list[Path], out: Path) -> Path:
+        return await join(parts, out)
 
 
 async def join(parts: list[Path], out: Path) -> Path:
@@ -42,7 +41,7 @@ async def join(parts: list[Path], out: Path) -> Path:
     encode = ["-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p"]
     if await _ffmpeg([*inputs, *encode, str(out)]):
         return out
-    raise StitchError("ffmpeg could not join the videos")
+    raise StitchError
 
 
 async def _ffmpeg(args: list[str]) -> bool:
