@@ -12,7 +12,7 @@ test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 3 --dist worksteal
 
 run: $(VENV)/.run
 	$(BIN)/python -m bot run
@@ -25,6 +25,8 @@ bench: $(VENV)/.test
 	$(BIN)/python -m bench.delivery_memory
 	$(BIN)/python -m bench.flood_pacing
 	$(BIN)/python -m bench.render_speed
+	$(BIN)/python -m bench.crowd all
+	$(BIN)/python -m bench.callbacks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

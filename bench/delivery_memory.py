@@ -17,14 +17,25 @@ from datetime import UTC, datetime
 
 import aiohttp
 from pydantic import SecretStr
+from yarl import URL
 
 from bench.emulators import emulator_process
 from bot.config import Settings
-from bot.domain.models import GenerationRequest, Job, JobKind, JobState, Origin, VideoOptions
+from bot.domain.models import (
+    GenerationRequest,
+    Job,
+    JobKind,
+    JobState,
+    Origin,
+    Result,
+    ResultKind,
+    VideoOptions,
+)
 from bot.domain.updates import TaskSucceeded
-from bot.provider.client import RunwayClient
+from bot.media.fetching import FetchPolicy, ResultFetcher
+from bot.outbound.notifier import TelegramNotifier
+from bot.provider.kie.client import RunwayClient
 from bot.telegram.app import build_bot
-from bot.telegram.notifier import TelegramNotifier
 
 MB = 1024 * 1024
 SIZES_MB = (1, 10, 25, 49)
@@ -46,8 +57,8 @@ async def render(runway: RunwayClient, session: aiohttp.ClientSession, url: str,
     task_id = await runway.submit(request, None)
     for _ in range(300):
         update = await runway.fetch(JobKind.TEXT, task_id)
-        if isinstance(update, TaskSucceeded):
-            return update.video_url
+        if isinstance(update, TaskSucceeded) and update.result.url:
+            return update.result.url
         await asyncio.sleep(0.2)
     raise RuntimeError(f"task {task_id} did not finish")
 
@@ -65,7 +76,7 @@ def job_for(video_url: str, number: int) -> Job:
         created_at=now,
         updated_at=now,
         task_id=f"task-{number}",
-        video_url=video_url,
+        result=Result(ResultKind.VIDEO, video_url),
     )
 
 
@@ -105,8 +116,9 @@ async def main() -> None:
         runway = RunwayClient(
             session, api_url=runway_url, upload_url=runway_url, api_key=SecretStr("k")
         )
-        async with build_bot(settings) as bot:
-            notifier = TelegramNotifier(bot, session)
+        policy = FetchPolicy.for_results([runway_url], [URL(runway_url).authority])  # loopback
+        async with build_bot(settings) as bot, ResultFetcher.open(policy) as fetcher:
+            notifier = TelegramNotifier(bot, fetcher)
             print(f"{'video':>8} {'seconds':>8} {'python peak':>12} {'RSS growth':>11}")
             for number, size_mb in enumerate(SIZES_MB, start=1):
                 url = await render(runway, session, runway_url, size_mb * MB)

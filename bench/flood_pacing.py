@@ -16,16 +16,16 @@ from collections import Counter
 from pathlib import Path
 
 from bot.domain.models import JobState
+from bot.domain.ports import JobStore
 from bot.wiring import running_bot
 from sandbox.runway import RunwayKnobs, serve_runway
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID, TelegramEmulatorConfig, serve_telegram
-from storage.sqlite import SqliteJobStore
 from tests.chat.conftest import bot_settings
 
 JOBS = 6
 
 
-async def delivered(store: SqliteJobStore, count: int) -> None:
+async def delivered(store: JobStore, count: int) -> None:
     for _ in range(3000):
         if (await store.count_by_state()).get(JobState.DELIVERED, 0) >= count:
             return

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from bot.domain.models import GenerationRequest, JobKind, Quality, VideoOptions
 from bot.domain.updates import TaskSucceeded
-from bot.provider.client import RunwayClient
+from bot.provider.kie.client import RunwayClient
 from sandbox.runway import RunwayKnobs, serve_runway
 
 CASES = [(5, Quality.HD), (10, Quality.HD), (5, Quality.FULL_HD)]
@@ -26,8 +26,8 @@ async def seconds_to_render(runway: RunwayClient, options: VideoOptions) -> tupl
     task_id = await runway.submit(GenerationRequest(JobKind.TEXT, "a timing run", options), None)
     for _ in range(600):
         update = await runway.fetch(JobKind.TEXT, task_id)
-        if isinstance(update, TaskSucceeded):
-            return time.perf_counter() - started, update.video_url
+        if isinstance(update, TaskSucceeded) and update.result.url:
+            return time.perf_counter() - started, update.result.url
         await asyncio.sleep(0.02)
     raise RuntimeError("the render did not finish")
 
