@@ -79,7 +79,9 @@ def fast_timing(poll_interval: float, job_timeout: float) -> Timing:
         tick=0.05,
         delivery_backoff=0.05,
         resubmit_backoff=0.1,
-        unconfirmed_wait=3.0,
+        # Longer than a late callback can take, restarts and the provider's callback retries
+        # included, on a loaded machine; the test of the wait's end sets its own.
+        unconfirmed_wait=20.0,
         place_refresh=0.5,
     )
 

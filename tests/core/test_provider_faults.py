@@ -14,7 +14,7 @@ import pytest
 
 from bot.domain.models import FailureReason, Job, JobState
 from sandbox.runway import RunningRunway
-from tests.core.conftest import Pipeline, PipelineFactory, RecordingNotifier
+from tests.core.conftest import Pipeline, PipelineFactory, RecordingNotifier, fast_timing
 from tests.core.test_pipeline import ORIGIN, delivered, draft, knobs
 from tests.support import eventually
 
@@ -63,6 +63,26 @@ async def test_a_lost_answer_without_callbacks_fails_plainly_and_is_not_sent_aga
         failed = await job_of(bot, job.id)
         assert failed.failure and failed.failure.reason is FailureReason.UNCONFIRMED
         await asyncio.sleep(0.5)
+        assert (await emulator_stats(emulator))["submissions"] == 1
+
+
+async def test_an_unanswered_submission_whose_callback_never_comes_fails_after_the_wait(
+    pipelines: PipelineFactory, emulator: RunningRunway
+) -> None:
+    """The provider made the task, its answer and every callback were lost: the job waits
+    out `unconfirmed_wait`, then fails plainly, once, and is never sent again."""
+    await knobs(emulator, submit_fault="error_500", submit_fault_next=1, drop_callbacks=1.0)
+    timing = replace(fast_timing(30, 60), unconfirmed_wait=1.0)
+    async with pipelines.start(poll_interval=30, timing=timing) as bot:
+        job = await bot.service.submit(ORIGIN, draft())
+        await eventually(lambda: len(bot.notifier.failures) == 1, what="the failure report")
+        failed = await job_of(bot, job.id)
+        assert failed.failure and failed.failure.reason is FailureReason.UNCONFIRMED
+        assert (failed.submitted_at is not None) and (
+            (failed.updated_at - failed.submitted_at).total_seconds() >= 1.0
+        ), "failed only once the wait was over"
+        await asyncio.sleep(0.5)
+        assert len(bot.notifier.failures) == 1
         assert (await emulator_stats(emulator))["submissions"] == 1
 
 

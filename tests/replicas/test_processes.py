@@ -220,7 +220,13 @@ async def test_a_replica_killed_mid_work_leaves_every_job_to_the_other_exactly_o
     assert too_many_requests(world) == 0
 
 
-CRASH_WINDOW = 1.0  # seconds before the kill in which a video Telegram took may go again
+# Seconds around the kill in which a video Telegram took may go again. The emulator stamps a
+# video when it admits the request, then fetches the file by URL and answers; the replica
+# records the delivery only after that answer. On a quiet machine that takes milliseconds, but
+# with the whole suite running on two cores one took 1.2 s (the emulator shares this loaded
+# process), so the window is wide enough for that and still far short of the 10 s claim after
+# which the other replica sends the dead one's jobs.
+CRASH_WINDOW = 5.0
 
 
 def sent_twice_only_in_the_crash_window(
