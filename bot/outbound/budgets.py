@@ -125,8 +125,9 @@ class GrantLog:
         return max((self._wait(w, need, now, skew) for w in limit), default=0.0)
 
     def _wait(self, window: Window, need: int, now: float, skew: float) -> float:
-        if need > window.count:
+        if window.count < 1:
             return math.inf
+        need = min(need, window.count)  # a window too small to keep a spare keeps none
         span = window.seconds + skew
         inside = _count_since(self.stamps, now - span)
         excess = inside + need - window.count

@@ -27,7 +27,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.outbound.budgets import BudgetLimits, Budgets, ChatKey, MemoryBudgets
+from bot.outbound.budgets import BudgetLimits, Budgets, ChatKey, MemoryBudgets, is_private
 from bot.outbound.queues import ChatQueue, Ticket
 from bot.outbound.sending import (
     Dropped,
@@ -82,6 +82,7 @@ class OutboundScheduler(BaseRateLimiter[Send]):
         *,
         action_patience: float = 1.5,
         action_spare: int = 1,
+        group_edit_spare: int = 4,
         max_in_flight: int = 32,
         global_flood_chats: int = 3,
         drain_seconds: float = 5.0,
@@ -91,6 +92,11 @@ class OutboundScheduler(BaseRateLimiter[Send]):
         self._budgets: Budgets = budgets if budgets is not None else MemoryBudgets()
         self._patience = action_patience  # a chat action waits this long for spare budget
         self._spare = action_spare  # tokens a chat action must leave behind
+        # Tokens a status edit in a group, supergroup or channel must leave behind. A group
+        # gets 20 messages a minute: edits spent as jobs move would otherwise use up the
+        # window before their videos are ready, and a finished video would wait up to a
+        # minute behind edits already sent. With these kept back, a result always finds room.
+        self._group_edit_spare = group_edit_spare
         self._max_in_flight = max_in_flight  # below the HTTP pool, or calls time out waiting
         self._global_flood_chats = global_flood_chats  # chats refused at once = a bot-wide 429
         self._drain_seconds = drain_seconds
@@ -395,8 +401,7 @@ class OutboundScheduler(BaseRateLimiter[Send]):
     async def _try_grant(
         self, chat: ChatKey | None, queue: ChatQueue, ticket: Ticket, now: float
     ) -> bool:
-        spare = self._spare if ticket.request.kind is Kind.ACTION else 0
-        wait = await self._budgets.take(chat, now, spare)
+        wait = await self._budgets.take(chat, now, self._spare_for(chat, ticket.request))
         if wait > 0:
             self._wake[chat] = now + wait
             return False
@@ -406,6 +411,15 @@ class OutboundScheduler(BaseRateLimiter[Send]):
             ticket.counted_at = now
             self._grant(ticket)
         return True
+
+    def _spare_for(self, chat: ChatKey | None, request: Outgoing) -> int:
+        """Tokens the call must leave in its budgets: chat actions and group status edits
+        go only when what is left still has room for the calls that matter more."""
+        if request.kind is Kind.ACTION:
+            return self._spare
+        if request.priority is Priority.STATUS_EDIT and chat is not None and not is_private(chat):
+            return self._group_edit_spare
+        return 0
 
     def _grant(self, ticket: Ticket) -> None:
         if not ticket.future.done():  # not cancelled while the budget answered

@@ -61,6 +61,36 @@ async def test_a_video_is_not_queued_behind_status_edits(mp4_path: Path) -> None
     assert "video" in events[1]["message"]
 
 
+async def test_status_edits_in_a_group_leave_room_for_a_video(mp4_path: Path) -> None:
+    """A group's 20 messages a minute, the window shortened to 3 s: the status board's edits,
+    sent one after another as jobs move, stop 4 short of the window, so a video finished after
+    them goes at once instead of waiting for the window to turn."""
+    rate_limiter = scheduler(BudgetLimits(group=(Window(20, 3.0),)))
+    async with serve_telegram(flood_config(group_window_seconds=3.0)) as tg:
+        file_id = await video_file_id(tg.api_base, PRIVATE_CHAT_ID, mp4_path)
+        async with scheduled_bot(tg.api_base, rate_limiter) as bot:
+            board = await bot.send_message(
+                GROUP_ID, "4 jobs: queued", rate_limit_args=Send(Priority.STATUS_NEW)
+            )
+
+            async def jobs_move() -> None:
+                for step in range(19):
+                    await bot.edit_message_text(f"4 jobs: step {step}", GROUP_ID, board.id)
+
+            moving = asyncio.create_task(jobs_move())
+            await eventually(lambda: rate_limiter.stats().sent.get(Priority.STATUS_EDIT, 0) >= 15)
+            await asyncio.sleep(0.5)  # and no further: the next edit waits for the window
+            sent_before = rate_limiter.stats().sent
+            start = time.monotonic()
+            await bot.send_video(GROUP_ID, file_id, rate_limit_args=DELIVERY)
+            waited = time.monotonic() - start
+            await moving  # the rest once the window turns
+        assert await too_many_requests(tg) == 0
+
+    assert sent_before == {Priority.STATUS_NEW: 1, Priority.STATUS_EDIT: 15}
+    assert waited < 1.0, waited
+
+
 async def test_every_video_of_a_wave_goes_before_its_status_edits(mp4_path: Path) -> None:
     """100 chats, each with a status edit queued before its video, under a global budget that
     lets one call out every 12.5 ms; `take` awaits, as a shared budget's would."""
