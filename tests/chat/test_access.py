@@ -36,6 +36,8 @@ async def test_daily_budget_says_when_to_try_again(start_sandbox: StartSandbox) 
         assert "UTC" in text_of(refusal) and "1 video for today" in text_of(refusal)
 
 
+# About 6 s: two clips rendered and delivered in one private chat, each with its status
+# message and edits at about one message a second.
 async def test_admins_are_exempt_from_budgets(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(daily_jobs_per_user=1, admin_user_ids=str(YOU_ID)) as sandbox:
         client = sandbox.client

@@ -52,6 +52,8 @@ async def test_a_webp_photo_is_sent_to_the_provider_as_a_jpeg(
     assert sent[0]["json"]["imageUrl"].endswith(".jpg")
 
 
+# About 10 s: three clips one after another in one private chat (a clip, its Aleph restyle,
+# a continuation from the restyle's last frame, taken with ffmpeg), each paced there.
 async def test_an_aleph_result_is_continued_from_its_last_frame(sandbox: Sandbox) -> None:
     """The extend endpoint knows Runway tasks only: an Aleph result is continued as a new clip
     from its last frame, the status says so, and the provider never gets a refused extend."""
@@ -72,6 +74,8 @@ async def test_an_aleph_result_is_continued_from_its_last_frame(sandbox: Sandbox
     await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "last frame" in text_in(m))
 
 
+# About 10 s: two clips, a Stitch of Telegram's copies and a continuation from its last
+# frame: four ffmpeg runs and their messages in one private chat.
 async def test_an_old_chain_is_stitched_and_continued_from_telegrams_copies(
     sandbox: Sandbox,
 ) -> None:
@@ -106,6 +110,7 @@ async def _age_everything(sandbox: Sandbox, days: int) -> None:
         db.execute("UPDATE jobs SET created_at = ?, updated_at = ?", (old, old))
 
 
+# About 8 s: a clip, then its Aleph restyle, rendered and delivered one after the other.
 async def test_aleph_takes_a_seed_a_reference_image_and_the_cinema_ratio(
     sandbox: Sandbox,
 ) -> None:
@@ -127,6 +132,7 @@ async def test_aleph_takes_a_seed_a_reference_image_and_the_cinema_ratio(
     assert "/aleph" in text_in(refusal)
 
 
+# About 12 s: two starts of the bot, two clips and two questions in one private chat.
 async def test_a_waiting_prompt_survives_a_restart(tmp_path: Path) -> None:
     """The Extend button's question is kept with the job; a reply after a restart extends,
     and a reply to a question the bot no longer knows gets an answer, never a paid video."""

@@ -32,6 +32,8 @@ async def make_video(sandbox: Sandbox, chat_id: int, prompt: str) -> Message:
     return await delivered_video(sandbox, chat_id, prompt)
 
 
+# About 10 s: a chain of three clips and their Stitch, rendered one after another and paced
+# at about one message a second in one private chat.
 async def test_plain_reply_extends_and_replies_grow_a_chain(sandbox: Sandbox) -> None:
     client = sandbox.client
     first = await make_video(sandbox, PRIVATE_CHAT_ID, "a boat at sea")

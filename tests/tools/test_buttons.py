@@ -41,6 +41,9 @@ async def _edited(sandbox: Sandbox, samples: Samples) -> Message:
     return await result_of(sandbox, CHAT, request, "video")
 
 
+# The tests below take about 6 s each: a clip or a tool's result first, then each tap is
+# an edit of that message and each result a message of its own, in one private chat paced
+# at about one message a second.
 async def test_the_menu_opens_runs_a_tool_and_goes_back(local: Sandbox, tmp_path: Path) -> None:
     client = local.client
     clip = await _clip(local)
