@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from sandbox.runway.files import serve_file
 from sandbox.runway.keys import ENGINE
 from sandbox.runway.middleware import MIDDLEWARES
 from sandbox.runway.state import RUNWAY_STATE, RunwayState
+from sandbox.serving import serve_app
 
 logger = logging.getLogger(__name__)
 
@@ -82,20 +82,5 @@ async def serve_runway(
 ) -> AsyncIterator[RunningRunway]:
     """Serve the emulator until the block exits; port 0 picks a free port."""
     app = create_runway_app(knobs)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        url = f"http://{_url_host(host, bound_host)}:{bound_port}"
+    async with serve_app(app, host, port) as url:
         yield RunningRunway(url, app[RUNWAY_STATE], app)
-    finally:
-        await runner.cleanup()
-
-
-def _url_host(requested: str, bound: str) -> str:
-    """The host to put in URLs: the one asked for, or the bound one for a wildcard."""
-    wildcard = not requested or ipaddress.ip_address(bound).is_unspecified
-    host = bound if wildcard else requested
-    return f"[{host}]" if ":" in host else host

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from sandbox.runway_ai.config import RunwayAiKnobs, check_knobs
 from sandbox.runway_ai.middleware import MIDDLEWARES
 from sandbox.runway_ai.state import RUNWAY_AI_STATE, RunwayAiState
 from sandbox.runway_ai.studio import STUDIO, Studio
+from sandbox.serving import serve_app
 
 MAX_BODY_BYTES = 1024 * 1024  # parameters only: media always come by URL
 SHUTDOWN_SECONDS = 1.0  # how long a stop waits for calls in flight before cancelling them
@@ -85,20 +85,5 @@ async def serve_runway_ai(
 ) -> AsyncIterator[RunningRunwayAi]:
     """Serve the emulator until the block exits; port 0 picks a free port."""
     app = create_runway_ai_app(knobs)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        url = f"http://{_url_host(host, bound_host)}:{bound_port}"
+    async with serve_app(app, host, port, shutdown_timeout=SHUTDOWN_SECONDS) as url:
         yield RunningRunwayAi(url, app[RUNWAY_AI_STATE], app)
-    finally:
-        await runner.cleanup()
-
-
-def _url_host(requested: str, bound: str) -> str:
-    """The host to put in URLs: the one asked for, or the bound one for a wildcard."""
-    wildcard = not requested or ipaddress.ip_address(bound).is_unspecified
-    host = bound if wildcard else requested
-    return f"[{host}]" if ":" in host else host
