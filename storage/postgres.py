@@ -27,6 +27,7 @@ from bot.domain.ports import (
     Awaiting,
     ChatSettings,
     Claim,
+    JobRef,
     NewJob,
     PendingPrompt,
     UsageRow,
@@ -38,6 +39,7 @@ from storage.rows import (
     failure_params,
     from_db_time,
     job_from_row,
+    job_ref_from_row,
     new_job_params,
     options_params,
     result_params,
@@ -143,8 +145,9 @@ class PostgresJobStore:
     async def get(self, job_id: int) -> Job | None:
         return await self._one(q.JOB_BY_ID, {"id": job_id})
 
-    async def by_callback_token(self, token: str) -> Job | None:
-        return await self._one(q.JOB_BY_CALLBACK_TOKEN, {"token": token})
+    async def by_callback_token(self, token: str) -> JobRef | None:
+        rows = await self._rows(q.JOB_BY_CALLBACK_TOKEN, {"token": token})
+        return job_ref_from_row(rows[0]) if rows else None
 
     async def by_delivery(self, chat_id: int, message_id: int) -> Job | None:
         return await self._one(q.JOB_BY_DELIVERY, {"chat_id": chat_id, "message_id": message_id})

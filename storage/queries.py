@@ -24,7 +24,7 @@ RETURNING *
 
 JOB_BY_ID = "SELECT * FROM jobs WHERE id = :id"
 
-JOB_BY_CALLBACK_TOKEN = "SELECT * FROM jobs WHERE callback_token = :token"  # noqa: S105
+JOB_BY_CALLBACK_TOKEN = "SELECT id, callback_token, task_id FROM jobs WHERE callback_token = :token"  # noqa: S105
 
 JOB_BY_DELIVERY = """
 SELECT * FROM jobs

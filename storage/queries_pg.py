@@ -52,7 +52,9 @@ RETURNING *
 
 JOB_BY_ID = compile_query("SELECT * FROM jobs WHERE id = :id")
 
-JOB_BY_CALLBACK_TOKEN = compile_query("SELECT * FROM jobs WHERE callback_token = :token")
+JOB_BY_CALLBACK_TOKEN = compile_query(
+    "SELECT id, callback_token, task_id FROM jobs WHERE callback_token = :token"
+)
 
 JOB_BY_DELIVERY = compile_query("""
 SELECT * FROM jobs

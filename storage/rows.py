@@ -25,7 +25,7 @@ from bot.domain.models import (
     ResultKind,
     VideoOptions,
 )
-from bot.domain.ports import ChatSettings, NewJob
+from bot.domain.ports import ChatSettings, JobRef, NewJob
 
 
 class Row(Protocol):
@@ -208,6 +208,10 @@ def _failure_from_row(row: Row) -> Failure | None:
         detail=row["failure_detail"] or "",
         code=row["failure_code"] or "",
     )
+
+
+def job_ref_from_row(row: Row) -> JobRef:
+    return JobRef(row["id"], row["callback_token"], row["task_id"])
 
 
 def job_from_row(row: Row) -> Job:

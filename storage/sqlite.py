@@ -32,6 +32,7 @@ from bot.domain.ports import (
     Awaiting,
     ChatSettings,
     Claim,
+    JobRef,
     NewJob,
     PendingPrompt,
     UsageRow,
@@ -44,6 +45,7 @@ from storage.rows import (
     failure_params,
     from_db_time,
     job_from_row,
+    job_ref_from_row,
     new_job_params,
     optional_db_time,
     options_params,
@@ -192,8 +194,9 @@ class SqliteJobStore:
     async def get(self, job_id: int) -> Job | None:
         return await self._one(queries.JOB_BY_ID, {"id": job_id})
 
-    async def by_callback_token(self, token: str) -> Job | None:
-        return await self._one(queries.JOB_BY_CALLBACK_TOKEN, {"token": token})
+    async def by_callback_token(self, token: str) -> JobRef | None:
+        rows = await self._rows(queries.JOB_BY_CALLBACK_TOKEN, {"token": token})
+        return job_ref_from_row(rows[0]) if rows else None
 
     async def by_delivery(self, chat_id: int, message_id: int) -> Job | None:
         params = {"chat_id": chat_id, "message_id": message_id}

@@ -182,6 +182,16 @@ class ChatSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class JobRef:
+    """What a callback URL's token names, read without the rest of the row: the job, the
+    token itself, and the provider's task (None until the submission's answer came)."""
+
+    id: int
+    callback_token: str
+    task_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """Who holds a job for a while: a replica's name and until when."""
 
@@ -199,7 +209,7 @@ class JobStore(Protocol):
 
     async def create(self, new: NewJob) -> Job: ...
     async def get(self, job_id: int) -> Job | None: ...
-    async def by_callback_token(self, token: str) -> Job | None: ...
+    async def by_callback_token(self, token: str) -> JobRef | None: ...
     async def by_delivery(self, chat_id: int, message_id: int) -> Job | None: ...
     async def by_status_message(self, chat_id: int, message_id: int) -> list[Job]:
         """Every job whose status is shown in this message (a group's shared status)."""

@@ -47,6 +47,7 @@ from bot.domain.policy import ServicePolicy, Timing
 from bot.domain.ports import (
     Claim,
     InputFitter,
+    JobRef,
     JobStore,
     NewJob,
     Notifier,
@@ -331,21 +332,25 @@ class JobService:
     # -- the one door for what happens at the provider ------------------------------------------
 
     async def record_update(
-        self, job: Job, update: TaskUpdate, *, task_id: str | None = None
+        self, job: Job | JobRef, update: TaskUpdate, *, task_id: str | None = None
     ) -> Job | None:
         """Apply a provider outcome (callback, poll, timeout, submission refusal) to a job.
         Returns the moved job, or None when it changed nothing (a duplicate, a late or an
-        out-of-order update). Slow work (delivery, reports) runs in the background."""
+        out-of-order update). Slow work (delivery, reports) runs in the background.
+
+        A callback gives only a reference to its job: a final outcome needs no more (the
+        statement is conditional on the id and the token), the others read the whole row."""
         now = self.clock()
         match update:
             case TaskRunning(phase=phase):
+                job = await self._whole(job)
                 to = JobState.GENERATING if phase == "generating" else JobState.QUEUED
                 due = job.due_at or now + timedelta(seconds=self.timing.poll_delay(job.checks))
                 moved = await self.store.advance(
                     job.id, to, now, task_id=task_id, due_at=due, token=job.callback_token
                 )
                 if moved:
-                    self.refresh_status(moved)
+                    self.refresh_status(moved, fresh=True)
             case TaskSucceeded(result=result):
                 moved = await self.store.advance(
                     job.id,
@@ -359,7 +364,7 @@ class JobService:
                 if moved:
                     self._in_background(moved, self.deliver(moved))
             case TaskFailed(failure=failure, temporary=temporary):
-                if temporary and (again := await self._again(job, failure, now)):
+                if temporary and (again := await self._again(await self._whole(job), failure, now)):
                     return again
                 moved = await self.store.advance(
                     job.id,
@@ -401,14 +406,16 @@ class JobService:
             self.refresh_status(again)
         return again
 
-    async def record_callback(self, job: Job, task_id: str, update: TaskUpdate) -> Job:
+    async def record_callback(self, job: JobRef, task_id: str, update: TaskUpdate) -> None:
         """A provider callback for the job its URL's token named (looked up once, by the web
         edge); the body names its task. The change itself is conditional on the token still
         being the job's, so a job sent again meanwhile ignores the old task's callback."""
         if job.task_id is not None and job.task_id != task_id:
             raise JobNotFoundError("no job for this callback")
         await self.record_update(job, update, task_id=task_id)
-        return job
+
+    async def _whole(self, job: Job | JobRef) -> Job:
+        return job if isinstance(job, Job) else await self.reload(job.id)
 
     def _held(self, now: datetime) -> dict[str, Any]:
         """Arguments that hold a moved job for this worker while it follows up (delivers or
@@ -439,7 +446,7 @@ class JobService:
         self.local_results.pop(job.id, None)
         self.metrics.inc("deliveries", "sent" if delivery.message_id else "unconfirmed")
         if delivered:
-            self.refresh_status(delivered)
+            self.refresh_status(delivered, fresh=True)
 
     @asynccontextmanager
     async def _holding(self, job: Job) -> AsyncIterator[None]:
@@ -496,20 +503,24 @@ class JobService:
 
     # -- status messages --------------------------------------------------------------------------
 
-    def refresh_status(self, job: Job) -> None:
+    def refresh_status(self, job: Job, *, fresh: bool = False) -> None:
         """Show the job's current state in its status message, soon. Refreshes of one job are
-        coalesced: one runs at a time and always shows the newest state from the store."""
+        coalesced: one runs at a time and always shows the newest state from the store.
+        `fresh`: `job` is the row a state change just returned, so it is shown without
+        reading it again (a change after it asks for another refresh, which reads)."""
         if job.id in self._refreshing:
             self._refreshing[job.id] = True
             return
         self._refreshing[job.id] = False
-        self.background.spawn(self._refresh(job.id), name=f"status-{job.id}")
+        self.background.spawn(
+            self._refresh(job.id, job if fresh else None), name=f"status-{job.id}"
+        )
 
-    async def _refresh(self, job_id: int) -> None:
+    async def _refresh(self, job_id: int, shown: Job | None) -> None:
         try:
             while True:
                 self._refreshing[job_id] = False
-                job = await self.store.get(job_id)
+                job, shown = shown or await self.store.get(job_id), None
                 if job is not None:
                     await self._show_status(job)
                 if not self._refreshing.get(job_id):

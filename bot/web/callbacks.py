@@ -9,7 +9,7 @@ import time
 from aiohttp import web
 
 from bot.domain.errors import JobNotFoundError
-from bot.domain.models import Job
+from bot.domain.ports import JobRef
 from bot.domain.updates import TaskUpdate
 from bot.provider.kie.callbacks import CallbackError, parse_callback, verify_signature
 from bot.web.bodies import MAX_DEPTH, BodyError, json_depth, read_capped
@@ -49,7 +49,7 @@ async def runway_callback(request: web.Request) -> web.Response:
     return web.json_response({"code": 200, "msg": "ok"})
 
 
-async def _job_of(request: web.Request) -> Job | None:
+async def _job_of(request: web.Request) -> JobRef | None:
     token = request.match_info["token"]
     if not _TOKEN.fullmatch(token):
         return None

@@ -23,7 +23,7 @@ from bot.domain.models import (
     ResultKind,
     VideoOptions,
 )
-from bot.domain.ports import JobStore, NewJob
+from bot.domain.ports import JobRef, JobStore, NewJob
 from bot.domain.tools import TrimVideo
 from tests.storage.factories import T0, at, claim, job_in, must, new_job
 
@@ -153,7 +153,9 @@ async def test_callback_tokens_are_unique(store: JobStore) -> None:
 async def test_lookups_by_id_and_token(store: JobStore) -> None:
     job = await job_in(store, S.QUEUED)
     assert await store.get(job.id) == job
-    assert await store.by_callback_token(job.callback_token) == job
+    assert await store.by_callback_token(job.callback_token) == JobRef(
+        job.id, job.callback_token, job.task_id
+    )
     assert await store.get(job.id + 1) is None
     assert await store.by_callback_token("unknown") is None
 
