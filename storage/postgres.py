@@ -191,9 +191,9 @@ class PostgresJobStore:
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         await self._write(q.SET_STATUS_MESSAGE, {"id": job_id, "message_id": message_id})
 
-    async def extend_claim(self, job_id: int, claim: Claim) -> Job | None:
-        params = {"id": job_id, "owner": claim.owner, "until": claim.until}
-        return await self._one(q.EXTEND_CLAIM, params)
+    async def extend_claims(self, job_ids: Collection[int], claim: Claim) -> list[int]:
+        params = {"ids": list(job_ids), "owner": claim.owner, "until": claim.until}
+        return [row[0] for row in await self._rows(q.EXTEND_CLAIMS, params)]
 
     async def claim_next(self, engine: Engine, claim: Claim, now: datetime) -> Job | None:
         params = {"engine": engine.value, "owner": claim.owner, "until": claim.until, "now": now}

@@ -85,10 +85,10 @@ WAITING = "SELECT * FROM jobs WHERE state = 'waiting' ORDER BY id LIMIT :limit"
 
 SET_STATUS_MESSAGE = "UPDATE jobs SET status_message_id = :message_id WHERE id = :id"
 
-EXTEND_CLAIM = """
+EXTEND_CLAIMS = """
 UPDATE jobs SET claim_until = :until, due_at = CASE WHEN due_at IS NULL THEN NULL ELSE :until END
-WHERE id = :id AND claim_owner = :owner AND state = 'succeeded'
-RETURNING *
+WHERE id IN (SELECT value FROM json_each(:ids)) AND claim_owner = :owner AND state = 'succeeded'
+RETURNING id
 """
 
 CLAIM_NEXT = """

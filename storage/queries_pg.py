@@ -113,12 +113,12 @@ WAITING = compile_query("SELECT * FROM jobs WHERE state = 'waiting' ORDER BY id 
 
 SET_STATUS_MESSAGE = compile_query("UPDATE jobs SET status_message_id = :message_id WHERE id = :id")
 
-EXTEND_CLAIM = compile_query("""
+EXTEND_CLAIMS = compile_query("""
 UPDATE jobs
 SET claim_until = :until::timestamptz,
     due_at = CASE WHEN due_at IS NULL THEN NULL ELSE :until::timestamptz END
-WHERE id = :id AND claim_owner = :owner::text AND state = 'succeeded'
-RETURNING *
+WHERE id = ANY(:ids::bigint[]) AND claim_owner = :owner::text AND state = 'succeeded'
+RETURNING id
 """)
 
 # The first in line that no other transaction is claiming right now.

@@ -242,9 +242,13 @@ class SqliteJobStore:
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         await self._write(queries.SET_STATUS_MESSAGE, {"id": job_id, "message_id": message_id})
 
-    async def extend_claim(self, job_id: int, claim: Claim) -> Job | None:
-        params = {"id": job_id, "owner": claim.owner, "until": to_db_time(claim.until)}
-        return await self._one(queries.EXTEND_CLAIM, params)
+    async def extend_claims(self, job_ids: Collection[int], claim: Claim) -> list[int]:
+        params = {
+            "ids": json.dumps(list(job_ids)),
+            "owner": claim.owner,
+            "until": to_db_time(claim.until),
+        }
+        return [row[0] for row in (await self._written(queries.EXTEND_CLAIMS, params)).rows]
 
     async def claim_next(self, engine: Engine, claim: Claim, now: datetime) -> Job | None:
         params = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -244,9 +244,10 @@ class JobStore(Protocol):
 
     async def set_status_message(self, job_id: int, message_id: int) -> None: ...
 
-    async def extend_claim(self, job_id: int, claim: Claim) -> Job | None:
-        """Hold a job this worker still holds until `claim.until` (a delivery waiting for flood
-        budget outlasts a claim); None when the claim is no longer its own."""
+    async def extend_claims(self, job_ids: Collection[int], claim: Claim) -> list[int]:
+        """Hold the jobs among `job_ids` that this worker still holds, undelivered, until
+        `claim.until` (a delivery waiting for flood budget outlasts a claim), in one
+        statement; the ids it still holds."""
         ...
 
     async def claim_next(self, engine: Engine, claim: Claim, now: datetime) -> Job | None:

@@ -14,13 +14,13 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.claims import HeldClaims
 from bot.domain.engines import Engines, check_second_engine
 from bot.domain.errors import (
     AccessDeniedError,
@@ -111,6 +111,7 @@ class JobService:
         self.clock = clock
         self.owner = owner or worker_name()
         self.background = TaskTracker()
+        self.claims = HeldClaims(store, self.owner, lambda: self.timing.claim_ttl, clock)
         self.line_changed = asyncio.Event()  # set when a job joins the line or leaves it
         self._refreshing: dict[int, bool] = {}  # job id -> another refresh asked meanwhile
         # Results a local tool wrote to a file, until they are delivered (lost on a restart,
@@ -430,7 +431,7 @@ class JobService:
         message. A failed round is tried again later; after `delivery_rounds` the job is given
         up as undeliverable and the user told, where the chat still takes messages."""
         try:
-            async with self._holding(job):
+            async with self.claims.holding(job.id):
                 delivery = await self.notifier.deliver(job, self.local_results.get(job.id))
         except RecipientGoneError as exc:
             await self._undeliverable(job, str(exc), tell=False)
@@ -447,28 +448,6 @@ class JobService:
         self.metrics.inc("deliveries", "sent" if delivery.message_id else "unconfirmed")
         if delivered:
             self.refresh_status(delivered, fresh=True)
-
-    @asynccontextmanager
-    async def _holding(self, job: Job) -> AsyncIterator[None]:
-        """Keep this worker's claim on a job alive while its delivery runs (it may wait long for
-        a group's flood budget), so no other replica takes the job over and sends it too. Only
-        a worker that dies stops renewing: then the claim runs out and another delivers."""
-
-        async def renew() -> None:
-            every = self.timing.claim_ttl / 3
-            while True:
-                await asyncio.sleep(every)
-                until = self.clock() + timedelta(seconds=self.timing.claim_ttl)
-                if await self.store.extend_claim(job.id, Claim(self.owner, until)) is None:
-                    return
-
-        renewing = asyncio.create_task(renew(), name=f"hold-job-{job.id}")
-        try:
-            yield
-        finally:
-            renewing.cancel()
-            with suppress(asyncio.CancelledError):
-                await renewing
 
     async def _delivery_failed(self, job: Job, exc: Exception) -> None:
         rounds = job.checks + 1

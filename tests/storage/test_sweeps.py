@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 
+from bot.domain.claims import HeldClaims
 from bot.domain.models import JobState
 from bot.domain.ports import JobStore
 from tests.storage.factories import T0, at, claim, job_in, must, new_job
@@ -42,17 +44,46 @@ async def test_a_claim_ends_and_the_job_may_be_taken_over(store: JobStore) -> No
     assert [j.id for j in await store.claim_due(at(3), claim("replica-b", 5), 10)] == [job.id]
 
 
-async def test_a_delivering_worker_extends_only_its_own_claim(store: JobStore) -> None:
+async def test_a_delivering_worker_extends_only_its_own_claims(store: JobStore) -> None:
     job = await job_in(store, S.SUCCEEDED)
     await store.reschedule(job.id, T0, 0)
     assert len(await store.claim_due(T0, claim("replica-a", 3), 10)) == 1
-    assert await store.extend_claim(job.id, claim("replica-b", 30)) is None
-    extended = must(await store.extend_claim(job.id, claim("replica-a", 30)))
-    assert extended.due_at == at(30)
+    assert await store.extend_claims([job.id], claim("replica-b", 30)) == []
+    delivered = await job_in(store, S.DELIVERED)
+    assert await store.extend_claims([job.id, delivered.id, 10**9], claim("replica-a", 30)) == [
+        job.id
+    ]
+    assert must(await store.get(job.id)).due_at == at(30)
     assert await store.claim_due(at(10), claim("replica-b", 40), 10) == []  # still held
     assert len(await store.claim_due(at(30), claim("replica-b", 40), 10)) == 1
-    delivered = await job_in(store, S.DELIVERED)
-    assert await store.extend_claim(delivered.id, claim("replica-a", 30)) is None
+    assert await store.extend_claims([], claim("replica-a", 30)) == []
+
+
+async def test_held_claims_are_renewed_together_while_held(store: JobStore) -> None:
+    """Three deliveries held at once cost one statement per renewal, not three; a claim taken
+    over meanwhile is no longer renewed; the renewing task ends with the last hold."""
+    jobs = [await job_in(store, S.SUCCEEDED) for _ in range(3)]
+    for job in jobs:
+        await store.reschedule(job.id, T0, 0)
+    await store.claim_due(T0, claim("replica-a", 1), 10)
+    now = [at(0)]
+    held = HeldClaims(store, "replica-a", lambda: 0.6, lambda: now[0])  # renewed every 0.2 s
+    async with held.holding(jobs[0].id), held.holding(jobs[1].id), held.holding(jobs[2].id):
+        (taken,) = await store.claim_due(at(2), claim("replica-b", 60), 1)
+        now[0] = at(5)
+        await asyncio.sleep(0.3)
+        assert held.renewals >= 1
+        assert len(held) == 2
+        for job in jobs:
+            renewed = must(await store.get(job.id))
+            if job.id == taken.id:
+                assert renewed.due_at == T0  # replica-b's now: left alone
+            else:
+                assert renewed.due_at == at(5) + timedelta(seconds=0.6)
+    assert len(held) == 0
+    renewals = held.renewals
+    await asyncio.sleep(0.5)
+    assert held.renewals == renewals  # nothing held, nothing renewed
 
 
 async def test_reschedule_releases_only_its_own_claim(store: JobStore) -> None:
