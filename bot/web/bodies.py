@@ -20,7 +20,8 @@ _BRACKET = re.compile(rb"[\[\]{}]")
 
 
 class BodyError(Exception):
-    """The body cannot be read; `status` is the answer (400, 408 or 413)."""
+    """The body cannot be read; `status` is the answer (400, 408 or 413; 400 too when the
+    caller hung up, though nobody is left to read it)."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -41,6 +42,8 @@ async def read_capped(request: web.Request, limit: int, time_limit: float) -> by
                     raise BodyError(413, "too_large")
     except TimeoutError:
         raise BodyError(408, "timeout") from None
+    except ConnectionResetError:  # the caller hung up mid-body: its trouble, not the bot's
+        raise BodyError(400, "disconnected") from None
     return bytes(body)
 
 

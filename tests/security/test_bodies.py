@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
+import logging
 import time
 
 import pytest
@@ -109,6 +111,25 @@ async def test_a_body_that_stops_coming_is_408_after_the_body_timeout(
     status, _ = await client.send([head + b'{"update_id": 1'], pause=0)
     assert status == 408
     assert time.monotonic() - started >= BODY_TIMEOUT * 0.9  # answered at the timeout
+
+
+@pytest.mark.parametrize("route", ["callback", "telegram"])
+async def test_a_caller_hanging_up_mid_body_is_counted_not_a_traceback(
+    edge: Edge, route: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path, headers = await _route(edge, route)
+    _, writer = await asyncio.open_connection("127.0.0.1", edge.port)
+    writer.write(request_head(path, headers, length=1000) + b'{"update_id": 1')
+    await writer.drain()
+    await asyncio.sleep(0.1)
+    writer.transport.abort()  # a reset, as a proxy or provider going away mid-request
+    if route == "callback":
+        await eventually(
+            lambda: edge.service.metrics.value("callbacks_rejected", "disconnected") == 1
+        )
+    else:
+        await asyncio.sleep(0.3)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 async def _route(edge: Edge, route: str) -> tuple[str, dict[str, str]]:
