@@ -1,18 +1,24 @@
 """Provider callbacks per second: the bot's web app against a bare aiohttp handler.
 
-Run: `.venv/bin/python -m bench.callbacks [--jobs 20000] [--connections 16]`.
+Run: `.venv/bin/python -m bench.callbacks [--jobs 100000] [--connections 16]`.
 
 Each server runs in its own process and the load in another (wrk when installed, else a small
 aiohttp client here), so neither shares the server's event loop:
 
 - bare: an aiohttp handler on the same route that reads the body, parses the same JSON and
   answers as the bot does, nothing more;
-- sqlite: the bot through its real wiring (`running_bot`), a SQLite file holding `--jobs`
+- SQLite: the bot through its real wiring (`running_bot`), a SQLite file holding `--jobs`
   distinct pending jobs (queued at the provider, their status message shown), the callback
-  signature checked, and a notifier that answers at once, so delivery costs only the store.
-
-- postgres: the same on PostgreSQL (`--postgres URL`, default the local server; a scratch
-  database is made and dropped; `--postgres ""` skips it).
+  signature checked, and a notifier standing in for Telegram. "paced": it confirms deliveries
+  at Telegram's 30 a second for the whole bot, so a burst of callbacks leaves thousands of
+  deliveries waiting, as in a real chat; "instant": at once, so every callback also costs its
+  delivery's writes (the store's worst case);
+- PostgreSQL: the same on PostgreSQL (`--postgres URL`, default the local server; a scratch
+  database per row is made and dropped; `--postgres ""` skips it);
+- two replicas: two such processes on one PostgreSQL database (sharing the 30/s) behind Caddy
+  round-robin, as deploy/ runs them; skipped with a line saying so where Caddy is missing. On
+  two cores the replicas, Caddy, PostgreSQL and wrk share the same two CPUs: this row shows
+  the cost of the extra hop, not the gain of a second machine.
 
 Every request is a valid signed success callback for a different job, at `--connections`
 connections. Printed per server: callbacks/s, p99 latency, and both as ratios to the bare
@@ -20,27 +26,25 @@ handler measured in the same run; for the bot, how many jobs the store holds as 
 afterwards (each 200 must have left one, durable before it was answered; a few more than the
 200s counted are the requests in flight when wrk stopped).
 
-Figures on the 2-core development machine (60k jobs, 5 s, wrk, 16 connections), bare handler
-17-20k/s throughout: before group commit the bot took 1,259-1,358/s on SQLite (ratio 0.07-0.08,
-p99 22-24 ms); after it 1,463-2,196/s (0.07-0.11, p99 14-32 ms), and 909-1,127/s on PostgreSQL
-(0.04-0.07). The event loop's own Python is now the limit (py-spy: the main thread ~80% busy,
-a fifth of it turning rows into Jobs), not the database threads.
+Figures from this 2-core machine are in the README; they vary by a fifth from run to run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,6 +66,7 @@ HMAC_KEY = "bench-hmac-key"
 ROUTE = "/callbacks/runway/{token}"
 READY = "READY"
 FINISHED = ("succeeded", "delivered")
+TELEGRAM_RATE = 30.0  # messages a second Telegram lets a bot send, overall
 
 
 def token_of(number: int) -> str:
@@ -103,22 +108,41 @@ async def serve_bare(port: int) -> None:
 
 
 class QuietNotifier:
-    """Telegram at no cost: statuses are already shown, a delivery is confirmed at once."""
+    """Telegram at no cost: statuses are already shown, and a delivery is confirmed at once
+    (`per_second` 0) or as Telegram lets a bot send at best, `per_second` overall; a burst
+    of callbacks then leaves deliveries waiting their turn, as it does in a real chat."""
+
+    def __init__(self, per_second: float = 0.0) -> None:
+        self._gap = 1 / per_second if per_second else 0.0
+        self._next = 0.0
 
     async def show_status(self, job: Job, place: Place | None = None) -> int | None:
         return None
 
     async def deliver(self, job: Job, file: Path | None = None) -> Delivery:
+        if self._gap:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self._gap
+            await asyncio.sleep(slot - now)
         return Delivery(job.origin.chat_id, 10_000 + job.id, f"file-{job.id}")
 
     async def report_failure(self, job: Job) -> None:
         return None
 
 
-async def serve_bot(port: int, database: Path, jobs: int, postgres_url: str = "") -> None:
+async def serve_bot(
+    port: int,
+    database: Path,
+    jobs: int,
+    postgres_url: str = "",
+    *,
+    per_second: float = 0.0,
+    seed: bool = True,
+) -> None:
     from bot.config import Settings
     from bot.web.keys import WebConfig
-    from bot.wiring import running_bot
+    from bot.wiring import running_bot, settle_collector
 
     settings = Settings(
         _env_file=None,
@@ -135,15 +159,18 @@ async def serve_bot(port: int, database: Path, jobs: int, postgres_url: str = ""
         drain_seconds=5.0,
     )
     async with running_bot(
-        settings, notifier=QuietNotifier(), web=WebConfig(callback_hmac_key=HMAC_KEY)
+        settings,
+        notifier=QuietNotifier(per_second),
+        web=WebConfig(callback_hmac_key=HMAC_KEY),
     ) as bot:
         await bot.timers.ready.wait()
-        if postgres_url:
+        if seed and postgres_url:
             await seed_postgres(postgres_url, jobs)
-        else:
+        elif seed:
             await asyncio.to_thread(seed_sqlite, database, jobs)
         writer = getattr(bot.store, "writer", None)  # SQLite: its group-committing writer
         before = (writer.batches, writer.statements) if writer else (0, 0)
+        settle_collector()  # as `python -m bot run` does once started
         await _until_stopped()
         if writer is not None:
             batches, statements = writer.batches - before[0], writer.statements - before[1]
@@ -421,80 +448,162 @@ class Row:
     stored: int | None = None
 
 
+def bot_args(database: Path, jobs: int, *, postgres: str = "", per_second: float = 0.0,
+             seed: bool = True) -> list[str]:  # fmt: skip
+    return ["bot", str(database), str(jobs), postgres, str(per_second), "1" if seed else "0"]
+
+
 def measure(
     jobs: int, connections: int, seconds: float, tool: str, postgres: str = ""
-) -> list[Row]:
-    rows = []
+) -> tuple[list[Row], list[str]]:
+    """The rows, and a line for each row that could not be measured here."""
+    rows, missing = [], []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         requests_file = folder / "requests.tsv"
         write_requests(requests_file, jobs, jobs)
+
+        def load_on(server: Server) -> Load:
+            try:
+                return run_load(server.url, requests_file, connections, seconds, tool)
+            finally:
+                server.stop()
+
         server = start_server(folder / "bare.log", "bare")
         try:
             run_load(server.url, requests_file, connections, 1, tool)  # warm-up
-            load = run_load(server.url, requests_file, connections, seconds, tool)
-            rows.append(Row("bare aiohttp", load))
-        finally:
+        except BaseException:
             server.stop()
-        database = folder / "sqlite" / "bot.sqlite3"
-        server = start_server(folder / "sqlite.log", "sqlite", str(database), str(jobs))
-        try:
-            load = run_load(server.url, requests_file, connections, seconds, tool)
-        finally:
-            server.stop()
-        rows.append(Row("bot on SQLite", load, finished_jobs(database)))
-        if postgres:
-            rows.append(
-                measure_postgres(postgres, folder, requests_file, connections, seconds, tool)
+            raise
+        rows.append(Row("bare aiohttp", load_on(server)))
+        for per_second, how in ((TELEGRAM_RATE, "paced"), (0.0, "instant")):
+            database = folder / f"sqlite-{how}" / "bot.sqlite3"
+            args = bot_args(database, jobs, per_second=per_second)
+            load = load_on(start_server(folder / f"sqlite-{how}.log", *args))
+            rows.append(Row(f"SQLite, {how}", load, finished_jobs(database)))
+        if not postgres:
+            return rows, ["PostgreSQL: skipped (--postgres is empty)"]
+        for per_second, how in ((TELEGRAM_RATE, "paced"), (0.0, "instant")):
+            with scratch_postgres(postgres, how) as url:
+                args = bot_args(folder / "pg" / "x.sqlite3", jobs, postgres=url,
+                                per_second=per_second)  # fmt: skip
+                load = load_on(start_server(folder / f"postgres-{how}.log", *args))
+                rows.append(Row(f"PostgreSQL, {how}", load, finished_on_postgres(url)))
+        proxy = shutil.which("caddy")
+        if proxy is None:
+            missing.append(
+                "two replicas: skipped, Caddy (the deployment's proxy) is not installed; "
+                "Debian: apt-get install caddy"
             )
-    return rows
+            return rows, missing
+        with scratch_postgres(postgres, "replicas") as url:
+            rows.append(measure_replicas(proxy, url, folder, requests_file, jobs, load_on))
+    return rows, missing
 
 
-def measure_postgres(
-    base: str, folder: Path, requests_file: Path, connections: int, seconds: float, tool: str
+def measure_replicas(
+    caddy: str,
+    url: str,
+    folder: Path,
+    requests_file: Path,
+    jobs: int,
+    load_on: Callable[[Server], Load],
 ) -> Row:
-    name = f"bench_callbacks_{os.getpid()}"
-    url = postgres_database(base, name)
-    jobs = sum(1 for _ in requests_file.open())
+    """Two bot processes on one database, Telegram's 30/s shared between them, behind Caddy
+    round-robin as in deploy/Caddyfile."""
+    replicas = []
     try:
-        server = start_server(
-            folder / "postgres.log", "postgres", str(folder / "pg" / "x.sqlite3"), str(jobs), url
+        for n in range(2):
+            args = bot_args(folder / f"r{n}" / "x.sqlite3", jobs, postgres=url,
+                            per_second=TELEGRAM_RATE / 2, seed=False)  # fmt: skip
+            replicas.append(start_server(folder / f"replica-{n}.log", *args))
+        # Seeded once both run: a replica starting later would take the jobs for ones an
+        # earlier process left in flight, and poll each at start-up.
+        asyncio.run(seed_postgres(url, jobs))
+        port = free_port()
+        upstreams = " ".join(server.url.removeprefix("http://") for server in replicas)
+        config = folder / "Caddyfile"
+        config.write_text(
+            "{\n\tadmin off\n\tauto_https off\n}\n"
+            f"http://127.0.0.1:{port} {{\n\treverse_proxy {upstreams} {{\n"
+            "\t\tlb_policy round_robin\n\t}\n}\n"
+        )
+        proxy = subprocess.Popen(  # noqa: S603
+            [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+            stdout=subprocess.DEVNULL,
+            stderr=(folder / "caddy.log").open("w"),
+            text=True,
         )
         try:
-            load = run_load(server.url, requests_file, connections, seconds, tool)
+            wait_for_port(port)
+            load = load_on(Server(proxy, f"http://127.0.0.1:{port}"))
+            if os.environ.get("BENCH_KEEP"):
+                shutil.copytree(folder, os.environ["BENCH_KEEP"], dirs_exist_ok=True)
         finally:
-            server.stop()
-        return Row("bot on PostgreSQL", load, finished_on_postgres(url))
+            if proxy.poll() is None:
+                proxy.kill()
+                proxy.wait()
+    finally:
+        for server in replicas:
+            if server.process.poll() is None:
+                server.stop()
+    return Row("2 replicas, paced", load, finished_on_postgres(url))
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+@contextlib.contextmanager
+def scratch_postgres(base: str, tag: str) -> Iterator[str]:
+    """A database of its own on the server at `base` for one row, dropped after it."""
+    name = f"bench_callbacks_{os.getpid()}_{tag}"
+    url = postgres_database(base, name)
+    try:
+        yield url
     finally:
         postgres_database(base, name, drop=True)
 
 
-def report(rows: list[Row], jobs: int, connections: int, tool: str) -> str:
+def report(rows: list[Row], missing: list[str], jobs: int, connections: int, tool: str) -> str:
     bare = rows[0].load
     lines = [
-        f"{jobs} distinct pending jobs, {connections} connections, load by {tool}",
-        f"{'server':<18}{'callbacks/s':>12}{'p99 ms':>9}{'rate ratio':>12}{'p99 ratio':>11}"
+        f"{jobs} distinct pending jobs, {connections} connections, load by {tool}; deliveries"
+        f" paced at Telegram's {TELEGRAM_RATE:.0f}/s for the bot, or instant",
+        f"{'server':<20}{'callbacks/s':>12}{'p99 ms':>9}{'rate ratio':>12}{'p99 ratio':>11}"
         f"{'answered 200':>14}{'stored':>8}",
     ]
     for row in rows:
         load = row.load
         stored = "" if row.stored is None else str(row.stored)
         lines.append(
-            f"{row.name:<18}{load.rate:>12.0f}{load.p99_ms:>9.1f}"
+            f"{row.name:<20}{load.rate:>12.0f}{load.p99_ms:>9.1f}"
             f"{load.rate / bare.rate:>12.2f}{load.p99_ms / bare.p99_ms:>11.1f}"
             f"{load.ok:>14}{stored:>8}"
         )
-    return "\n".join(lines)
+    return "\n".join([*lines, *missing])
+
+
+def serve(argv: list[str]) -> None:
+    port, what, rest = int(argv[0]), argv[1], argv[2:]
+    if what == "bare":
+        asyncio.run(serve_bare(port))
+        return
+    database, jobs, postgres, per_second, seed = rest
+    asyncio.run(
+        serve_bot(port, Path(database), int(jobs), postgres,
+                  per_second=float(per_second), seed=seed == "1")
+    )  # fmt: skip
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        port, what, rest = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-        if what == "bare":
-            asyncio.run(serve_bare(port))
-        else:
-            url = rest[2] if what == "postgres" else ""
-            asyncio.run(serve_bot(port, Path(rest[0]), int(rest[1]), url))
+        serve(sys.argv[2:])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "load":
         url, requests_file, connections = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
@@ -511,12 +620,12 @@ def main() -> None:
         default=os.environ.get(
             "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
         ),
-        help="a server to make a scratch database on; empty to skip PostgreSQL",
+        help="a server to make scratch databases on; empty to skip PostgreSQL and replicas",
     )
     args = parser.parse_args()
     tool = args.load or ("wrk" if shutil.which("wrk") else "python")
-    rows = measure(args.jobs, args.connections, args.seconds, tool, args.postgres)
-    print(report(rows, args.jobs, args.connections, tool))
+    rows, missing = measure(args.jobs, args.connections, args.seconds, tool, args.postgres)
+    print(report(rows, missing, args.jobs, args.connections, tool))
 
 
 if __name__ == "__main__":

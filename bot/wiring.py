@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
@@ -394,7 +395,24 @@ def _run_workers(
     stack.push_async_callback(stop)
 
 
+# Objects allocated, less those freed, before the youngest generation is collected (CPython:
+# 700). Every pending delivery keeps a task and its job alive; a burst of thousands, waiting
+# their turn at Telegram's 30/s, made the collector walk them all several times a second and
+# stop the event loop for 75-195 ms each time (p99 of callbacks 132 ms; 27 ms with this).
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def settle_collector() -> None:
+    """For a long-running bot process, once started: what start-up allocated (modules, the
+    application) is kept out of every later collection, and collections run less often."""
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
+
+
 async def serve_forever(settings: Settings) -> None:
     """Run the bot until cancelled."""
     async with running_bot(settings):
+        settle_collector()
         await asyncio.Event().wait()
