@@ -27,7 +27,7 @@ async def test_bind_a_channel_then_post_and_publish(sandbox: Sandbox) -> None:
     await answer_of(
         sandbox, await client.press_button(PRIVATE_CHAT_ID, preview["message_id"], publish)
     )
-    posted = await client.wait_for_message(CHANNEL_ID, has_video, timeout=10)
+    posted = await client.wait_for_message(CHANNEL_ID, has_video, timeout=20)
     assert posted["video"]["file_id"] == preview["video"]["file_id"]  # by file_id, no re-upload
     assert "a sunrise over hills" in text_of(posted)
     await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "Published" in text_of(m))

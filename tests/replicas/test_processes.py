@@ -303,14 +303,16 @@ async def test_long_polling_passes_to_the_other_replica_within_15_s_and_never_tw
 async def test_sixty_videos_finishing_together_get_no_429(
     world: World, database_url: str, tmp_path: Path
 ) -> None:
-    """Slow (40-80 s, the suite's slowest): a group takes 18 messages a minute from the bot
-    as a whole.
+    """Slow (30-45 s, the suite's slowest): a group takes 18 messages a minute from the bot
+    as a whole, and three videos with their status messages and edits fill most of one.
 
-    The group's last videos wait their turn longer than the 10 s claims: the delivering
+    The group's last videos wait their turn longer than the 4 s claims: the delivering
     replica renews its claim while it waits, so the other never takes the job over and sends
     it too (without the renewal this test saw a second copy)."""
-    async with cluster(tmp_path, world.telegram, world.runway, database_url) as running:
-        requests = await request_videos(world, private=54, groups=1, per_group=6, tag="crowd")
+    async with cluster(
+        tmp_path, world.telegram, world.runway, database_url, claim_seconds=4.0
+    ) as running:
+        requests = await request_videos(world, private=57, groups=1, per_group=3, tag="crowd")
         assert len(requests) == 60
         await all_delivered(running, 60, timeout=120)
         await asyncio.sleep(1.0)
