@@ -24,6 +24,8 @@ async def test_allowlists_admit_users_and_whole_chats(start_sandbox: StartSandbo
         assert await sandbox.bot.store.recent(PRIVATE_CHAT_ID, 5) == []
 
 
+# About 5 s: a clip rendered and delivered with its status message and edits, then the
+# refusal, all in one private chat at about one message a second.
 async def test_daily_budget_says_when_to_try_again(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(daily_jobs_per_user=1) as sandbox:
         client = sandbox.client

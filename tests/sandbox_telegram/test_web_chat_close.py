@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 __all__ = ["chromium"]
 
 
+# About 4-6 s: a real Chromium starts, opens the web chat and closes its tab.
 async def test_closing_a_tab_logs_no_traceback(
     bot: Bot, sandbox: RunningTelegram, chromium: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -70,6 +70,7 @@ async def test_paying_and_a_refund_in_the_page(page: Any, bot: Bot) -> None:
     await page.wait_for_selector(f"{stars} >> text=⭐ 500")
 
 
+# About 5 s, nearly all of it the set-up: each test of this module starts its own Chromium.
 async def test_a_declined_payment_says_why(page: Any, bot: Bot) -> None:
     bubble = await send_invoice(bot, page, 50)
 

@@ -60,6 +60,8 @@ async def test_the_menu_opens_runs_a_tool_and_goes_back(local: Sandbox, tmp_path
     await client.wait_for_message(CHAT, shows(clip["message_id"], f"regen:{job_id}"))
 
 
+# About 5-8 s: a result made first, then each press edits its message in one private chat at
+# about one message a second, and the tool's own result is made and delivered.
 async def test_a_filter_is_picked_from_a_row(local: Sandbox, samples: Samples) -> None:
     clip = await _edited(local, samples)
     job_id = int(next(d for d in buttons_of(clip) if d.startswith("tl:menu:")).rsplit(":", 1)[1])
@@ -74,6 +76,8 @@ async def test_a_filter_is_picked_from_a_row(local: Sandbox, samples: Samples) -
     assert "/filter vintage" in text_of(filtered)
 
 
+# About 5-8 s: a result made first, then each press edits its message in one private chat at
+# about one message a second, and the tool's own result is made and delivered.
 async def test_trim_asks_for_its_times_with_a_force_reply(local: Sandbox, tmp_path: Path) -> None:
     client = local.client
     clip = await _clip(local)
@@ -94,6 +98,8 @@ async def test_trim_asks_for_its_times_with_a_force_reply(local: Sandbox, tmp_pa
     assert abs((await streams(await saved(local, trimmed, tmp_path / "t.mp4"))).duration - 1) < 0.3
 
 
+# About 5-8 s: a result made first, then each press edits its message in one private chat at
+# about one message a second, and the tool's own result is made and delivered.
 async def test_a_photo_result_has_the_photo_tools(
     provider: Sandbox, samples: Samples, tmp_path: Path
 ) -> None:
