@@ -119,14 +119,16 @@ async def stitch(update: Update, context: ChatContext, job: Job) -> None:
 
 
 async def publish(update: Update, context: ChatContext, job: Job) -> None:
-    """Post the preview to the bound channel by file_id: no re-upload."""
+    """Post the preview to the bound channel by file_id: no re-upload. The file is the pressed
+    message's own video: a press right after the preview arrived may come before the store
+    has recorded the delivery."""
     message = _message(update)
-    if job.publish_channel_id is None or job.delivery is None or not job.delivery.file_id:
+    shown = message.video.file_id if message.video else None
+    file_id = shown or (job.delivery.file_id if job.delivery else None)
+    if job.publish_channel_id is None or not file_id:
         raise UserError("button.expired")
     try:
-        await context.bot.send_video(
-            job.publish_channel_id, job.delivery.file_id, caption=caption(job)
-        )
+        await context.bot.send_video(job.publish_channel_id, file_id, caption=caption(job))
     except TelegramError as exc:
         raise UserError("publish.failed", reason=exc.message) from exc
     bound = await context.bot_data.chat.bound_channel(message.chat_id)
