@@ -61,6 +61,7 @@ class RunwayKnobs:
     generation_window: float = knob(10.0, "seconds of the sliding rate-limit window")
     credits: int = knob(10_000, "the account's credit balance")
     fps: int = knob(12, "frames per second of rendered videos")
+    frame_scale: float = knob(1.0, "render frames at this share of the quality's size")
     min_video_bytes: int = knob(0, "pad rendered MP4s to at least this size")
     seed: int | None = knob(None, "seed of the emulator's random choices")
     visibility_delay: float = knob(0.0, "seconds a new task answers 404 to look-ups")
@@ -91,6 +92,8 @@ class RunwayKnobs:
     def __post_init__(self) -> None:
         for name, allowed in CHOICES.items():
             _check_choice(name, getattr(self, name), allowed)
+        if not 0 < self.frame_scale <= 1:
+            raise KnobError(f"knob 'frame_scale' takes a share in (0, 1], not {self.frame_scale}")
 
 
 class KnobError(ValueError):

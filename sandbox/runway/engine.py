@@ -230,7 +230,8 @@ class Engine:
         return None
 
     async def _render(self, task: Task, plan: RenderPlan) -> tuple[int, int]:
-        scene = Scene(task.prompt, task.watermark, plan.duration, self.state.knobs.fps)
+        knobs = self.state.knobs
+        scene = Scene(task.prompt, task.watermark, plan.duration, knobs.fps, knobs.frame_scale)
         out = Outputs(
             self.result_path(task, ".mp4"),
             self.result_path(task, ".png"),

@@ -29,6 +29,10 @@ GRADIENT_SCALE = 4  # text videos compute their background at 1/4 of the frame s
 TINT_OPACITY = 0.35  # how strongly a reference image's colour covers an Aleph video
 
 
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
 class RenderError(Exception):
     """ffmpeg could not produce the video."""
 
@@ -41,6 +45,17 @@ class Scene:
     watermark: str
     duration: int
     fps: int
+    scale: float = 1.0  # of the quality's frame size: tests that never look at pixels go small
+
+    def short_side(self, quality: str) -> int:
+        return _even(SHORT_SIDE[quality] * self.scale)
+
+    def fit(self, size: tuple[int, int]) -> tuple[int, int]:
+        return (
+            size
+            if self.scale == 1.0
+            else (_even(size[0] * self.scale), _even(size[1] * self.scale))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +93,7 @@ class Renderer:
     async def text_video(
         self, scene: Scene, ratio: str, quality: str, out: Outputs
     ) -> tuple[int, int]:
-        size = frame_size(ratio, quality)
+        size = scene.fit(frame_size(ratio, quality))
         seed = zlib.crc32(scene.prompt.encode())
         ball = out.scratch / "ball.png"
         await asyncio.to_thread(overlay.draw_ball, ball, min(size) // 6, seed)
@@ -104,7 +119,7 @@ class Renderer:
         """Animate a still: a slow zoom towards its centre with a gentle drift."""
         still = out.scratch / "still.png"
         size = await asyncio.to_thread(
-            overlay.prepare_still, image, still, SHORT_SIDE[quality], ZOOM
+            overlay.prepare_still, image, still, scene.short_side(quality), ZOOM
         )
         frames = scene.duration * scene.fps
         zoom = (
@@ -140,7 +155,9 @@ class Renderer:
         """Restyle the first seconds of a video: shifting hues over coloured edges, tinted."""
         if size is None:
             info = await probe_video(self._ffmpeg, source)
-            size = fit_short_side(info.width, info.height, SHORT_SIDE["720p"])
+            size = fit_short_side(info.width, info.height, scene.short_side("720p"))
+        else:
+            size = scene.fit(size)
         w, h = size
         look = (
             f"fps={scene.fps},scale={w}:{h}:force_original_aspect_ratio=increase:out_range=tv,"

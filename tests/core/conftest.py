@@ -132,7 +132,9 @@ class PipelineFactory:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[RunningRunway]:
-    async with serve_runway(RunwayKnobs(api_key=API_KEY, latency=0.3, seed=7)) as running:
+    async with serve_runway(
+        RunwayKnobs(api_key=API_KEY, latency=0.3, seed=7, fps=4, frame_scale=0.25)
+    ) as running:
         yield running
 
 

@@ -34,7 +34,8 @@ class World:
 
 @pytest.fixture
 async def world() -> AsyncIterator[World]:
-    knobs = RunwayKnobs(latency=3.0, fps=4, generation_limit=10_000, seed=3)
+    # Quarter-size frames: these tests count deliveries and never look at pixels.
+    knobs = RunwayKnobs(latency=3.0, fps=4, generation_limit=10_000, seed=3, frame_scale=0.25)
     async with (
         serve_runway(knobs) as runway,
         serve_telegram(TelegramEmulatorConfig(bot_token=TOKEN)) as telegram,

@@ -63,6 +63,23 @@ async def test_text_video_is_h264_yuv420p_of_the_requested_size_and_length(
     assert info.duration == pytest.approx(duration, abs=0.05)
 
 
+async def test_frame_scale_renders_smaller_frames_of_the_same_shape(
+    api: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    await set_knobs(api, frame_scale=0.25)
+    picture = tmp_path / "photo.png"
+    Image.new("RGB", (800, 600), (200, 80, 40)).save(picture)
+    text = await render(api, {**TEXT_BODY, "aspectRatio": "16:9", "quality": "720p"})
+    still = {**TEXT_BODY, "imageUrl": await upload(api, picture, "image/png")}
+    del still["aspectRatio"]
+    animated = await render(api, still)
+    for data, size in ((text, (320, 180)), (animated, (240, 180))):
+        info = await probe(await download(api, data["videoInfo"]["videoUrl"], tmp_path / "v.mp4"))
+        assert (info.codec, info.width, info.height, info.duration) == ("h264", *size, 5.0)
+    async with api.post("/_emulator/knobs", json={"frame_scale": 0}) as refused:
+        assert refused.status == 400
+
+
 async def test_files_are_served_with_type_length_and_head(
     api: aiohttp.ClientSession, tmp_path: Path
 ) -> None:
