@@ -21,7 +21,9 @@ HMAC_KEY = "callback-signing-key"
 
 @pytest.fixture
 async def emu() -> AsyncIterator[RunningRunway]:
-    knobs = RunwayKnobs(api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, seed=3)
+    knobs = RunwayKnobs(
+        api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, seed=3, frame_scale=0.25
+    )
     async with serve_runway(knobs) as emu:
         yield emu
         await drained(emu)

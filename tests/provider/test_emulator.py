@@ -42,7 +42,9 @@ MODERATED = "Your prompt was caught by our AI moderator. Please adjust it and tr
 
 @pytest.fixture
 async def emu() -> AsyncIterator[RunningRunway]:
-    async with serve_runway(RunwayKnobs(api_key=API_KEY, latency=0.3, fps=4, seed=7)) as emu:
+    async with serve_runway(
+        RunwayKnobs(api_key=API_KEY, latency=0.3, fps=4, seed=7, frame_scale=0.25)
+    ) as emu:
         yield emu
         await drained(emu)
 

@@ -91,7 +91,11 @@ async def start_edge(stack: AsyncExitStack, tmp_path: Path) -> Edge:
     """The bot through its own wiring, with a recording notifier at the Telegram seam and
     PTB's own Update.de_json behind /telegram."""
     runway = await stack.enter_async_context(
-        serve_runway(RunwayKnobs(api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2))
+        serve_runway(
+            RunwayKnobs(
+                api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, frame_scale=0.25
+            )
+        )
     )
     port = free_port()
     url = f"http://127.0.0.1:{port}"
