@@ -132,8 +132,9 @@ async def test_a_restart_with_jobs_in_flight_delivers_each_exactly_once(
 
 
 async def test_a_finished_but_undelivered_job_is_delivered_at_start_up(
-    pipelines: PipelineFactory,
+    pipelines: PipelineFactory, emulator: RunningRunway
 ) -> None:
+    await knobs(emulator, latency=60)  # the task finishes only in the store, never by callback
     first = RecordingNotifier()
     async with pipelines.start(notifier=first) as bot:
         job = await bot.service.submit(ORIGIN, draft())
