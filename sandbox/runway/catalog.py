@@ -90,9 +90,10 @@ def fit_short_side(width: int, height: int, short: int) -> tuple[int, int]:
     """Scale (width, height) so the short side is `short`; both sides even, ratio clamped."""
     ratio = min(max(width / height, 9 / 16), 21 / 9)
     if ratio >= 1:
-        return _even(short * ratio), short
-    return short, _even(short / ratio)
+        return even(short * ratio), short
+    return short, even(short / ratio)
 
 
-def _even(value: float) -> int:
+def even(value: float) -> int:
+    """The nearest even number of pixels, at least 2 (H.264 in yuv420p needs even sides)."""
     return max(2, round(value / 2) * 2)

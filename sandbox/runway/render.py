@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.runway import overlay
-from sandbox.runway.catalog import SHORT_SIDE, fit_short_side, frame_size
+from sandbox.runway.catalog import SHORT_SIDE, even, fit_short_side, frame_size
 from sandbox.runway.probe import probe_video
 
 logger = logging.getLogger(__name__)
@@ -27,10 +27,6 @@ QUICK_PNG = ("-compression_level", "1")
 HUE_SPEED = 72  # degrees per second of an Aleph video's shifting hues
 GRADIENT_SCALE = 4  # text videos compute their background at 1/4 of the frame size
 TINT_OPACITY = 0.35  # how strongly a reference image's colour covers an Aleph video
-
-
-def _even(value: float) -> int:
-    return max(2, round(value / 2) * 2)
 
 
 class RenderError(Exception):
@@ -48,13 +44,11 @@ class Scene:
     scale: float = 1.0  # of the quality's frame size: tests that never look at pixels go small
 
     def short_side(self, quality: str) -> int:
-        return _even(SHORT_SIDE[quality] * self.scale)
+        return even(SHORT_SIDE[quality] * self.scale)
 
     def fit(self, size: tuple[int, int]) -> tuple[int, int]:
         return (
-            size
-            if self.scale == 1.0
-            else (_even(size[0] * self.scale), _even(size[1] * self.scale))
+            size if self.scale == 1.0 else (even(size[0] * self.scale), even(size[1] * self.scale))
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from sandbox.telegram import ANNA_ID, CHANNEL_ID, GROUP_ID, PRIVATE_CHAT_ID
-from tests.chat.conftest import Sandbox, answer_of, buttons_of, has_video, text_of
+from tests.chat.conftest import Message, Sandbox, answer_of, buttons_of, has_video, text_of
 from tests.support import eventually
 
 
@@ -44,10 +44,7 @@ async def test_publish_pressed_before_the_delivery_is_recorded_posts_the_video(
     """A press right after the preview arrives can reach the bot before the store records the
     delivery (seen under load); the pressed message's own video is what gets posted."""
     client = sandbox.client
-    await client.send_text(PRIVATE_CHAT_ID, "/channel @sandbox_channel")
-    await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "Sandbox Channel" in text_of(m))
-    await client.send_text(PRIVATE_CHAT_ID, "/post a harbour at dawn")
-    preview = await client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=20)
+    preview = await bound_and_previewed(sandbox, "@sandbox_channel", "a harbour at dawn")
     publish = next(data for data in buttons_of(preview) if data.startswith("pub:"))
     job_id = int(publish.rsplit(":", 1)[1])
     await eventually(lambda: _delivered(sandbox, job_id), what="the delivery recorded")
@@ -66,6 +63,15 @@ async def test_publish_pressed_before_the_delivery_is_recorded_posts_the_video(
     assert "a harbour at dawn" in text_of(posted)
 
 
+async def bound_and_previewed(sandbox: Sandbox, channel: str, prompt: str) -> Message:
+    """Bind `channel` in the private chat, then /post `prompt`: its preview."""
+    client = sandbox.client
+    await client.send_text(PRIVATE_CHAT_ID, f"/channel {channel}")
+    await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "Sandbox Channel" in text_of(m))
+    await client.send_text(PRIVATE_CHAT_ID, f"/post {prompt}")
+    return await client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=20)
+
+
 async def _delivered(sandbox: Sandbox, job_id: int) -> bool:
     job = await sandbox.bot.store.get(job_id)
     return job is not None and job.delivery is not None
@@ -73,10 +79,7 @@ async def _delivered(sandbox: Sandbox, job_id: int) -> bool:
 
 async def test_discard_removes_the_preview(sandbox: Sandbox) -> None:
     client = sandbox.client
-    await client.send_text(PRIVATE_CHAT_ID, "/channel sandbox_channel")
-    await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "Sandbox Channel" in text_of(m))
-    await client.send_text(PRIVATE_CHAT_ID, "/post a meadow")
-    preview = await client.wait_for_message(PRIVATE_CHAT_ID, has_video, timeout=20)
+    preview = await bound_and_previewed(sandbox, "sandbox_channel", "a meadow")
     discard = next(data for data in buttons_of(preview) if data.startswith("drop:"))
     await answer_of(
         sandbox, await client.press_button(PRIVATE_CHAT_ID, preview["message_id"], discard)
