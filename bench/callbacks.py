@@ -463,19 +463,16 @@ def measure(
         requests_file = folder / "requests.tsv"
         write_requests(requests_file, jobs, jobs)
 
-        def load_on(server: Server) -> Load:
+        def load_on(server: Server, warm_up: bool = False) -> Load:
             try:
+                if warm_up:
+                    run_load(server.url, requests_file, connections, 1, tool)
                 return run_load(server.url, requests_file, connections, seconds, tool)
             finally:
                 server.stop()
 
-        server = start_server(folder / "bare.log", "bare")
-        try:
-            run_load(server.url, requests_file, connections, 1, tool)  # warm-up
-        except BaseException:
-            server.stop()
-            raise
-        rows.append(Row("bare aiohttp", load_on(server)))
+        bare = load_on(start_server(folder / "bare.log", "bare"), warm_up=True)
+        rows.append(Row("bare aiohttp", bare))
         for per_second, how in ((TELEGRAM_RATE, "paced"), (0.0, "instant")):
             database = folder / f"sqlite-{how}" / "bot.sqlite3"
             args = bot_args(database, jobs, per_second=per_second)
@@ -528,17 +525,16 @@ def measure_replicas(
             f"http://127.0.0.1:{port} {{\n\treverse_proxy {upstreams} {{\n"
             "\t\tlb_policy round_robin\n\t}\n}\n"
         )
-        proxy = subprocess.Popen(  # noqa: S603
-            [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
-            stdout=subprocess.DEVNULL,
-            stderr=(folder / "caddy.log").open("w"),
-            text=True,
-        )
+        with (folder / "caddy.log").open("w") as log:
+            proxy = subprocess.Popen(  # noqa: S603
+                [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                text=True,
+            )
         try:
             wait_for_port(port)
             load = load_on(Server(proxy, f"http://127.0.0.1:{port}"))
-            if os.environ.get("BENCH_KEEP"):
-                shutil.copytree(folder, os.environ["BENCH_KEEP"], dirs_exist_ok=True)
         finally:
             if proxy.poll() is None:
                 proxy.kill()

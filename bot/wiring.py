@@ -398,7 +398,8 @@ def _run_workers(
 # Objects allocated, less those freed, before the youngest generation is collected (CPython:
 # 700). Every pending delivery keeps a task and its job alive; a burst of thousands, waiting
 # their turn at Telegram's 30/s, made the collector walk them all several times a second and
-# stop the event loop for 75-195 ms each time (p99 of callbacks 132 ms; 27 ms with this).
+# stop the event loop for 75-195 ms each time (bench.callbacks, SQLite paced: p99 132 ms;
+# 42-45 ms with this in two runs of three).
 GC_YOUNG_THRESHOLD = 50_000
 
 

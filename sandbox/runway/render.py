@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 ZOOM = 1.25  # how much larger than the frame a still is prepared, for the slow zoom
 ENCODE = ("-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p")
 FINISH = "setsar=1,format=yuv420p,split[v][c]"
-# zlib's fastest level for the two stills: ffmpeg's default spent a fifth of a 720p render's
-# CPU time squeezing them; level 1 makes a 720p still of ~200 KB.
+# zlib's fastest level for the two stills: ffmpeg's default spent a third of a 720p render's
+# CPU time at 4 fps squeezing them; level 1 makes a 720p still of ~200 KB.
 QUICK_PNG = ("-compression_level", "1")
 HUE_SPEED = 72  # degrees per second of an Aleph video's shifting hues
 GRADIENT_SCALE = 4  # text videos compute their background at 1/4 of the frame size
@@ -47,9 +47,7 @@ class Scene:
         return even(SHORT_SIDE[quality] * self.scale)
 
     def fit(self, size: tuple[int, int]) -> tuple[int, int]:
-        return (
-            size if self.scale == 1.0 else (even(size[0] * self.scale), even(size[1] * self.scale))
-        )
+        return even(size[0] * self.scale), even(size[1] * self.scale)
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,7 @@ def start_sandbox(tmp_path: Path) -> StartSandbox:
         **overrides: Any,
     ) -> AsyncIterator[Sandbox]:
         """`runway_ai` knobs start the Runway AI emulator too (its key is RUNWAY_AI_KEY)."""
-        # Quarter-size frames at 4 fps: a fifth of a full clip's ffmpeg time; the tests that
+        # Quarter-size frames at 4 fps: about a quarter of a full clip's ffmpeg time; the tests that
         # look at sizes and pixels (tests/sandbox_runway) render full ones.
         knobs = knobs or RunwayKnobs(latency=0.3, fps=4, frame_scale=0.25)
         async with AsyncExitStack() as stack:

@@ -61,8 +61,8 @@ async def test_a_delivering_worker_extends_only_its_own_claims(store: JobStore) 
 
 
 async def test_held_claims_are_renewed_together_while_held(store: JobStore) -> None:
-    """Three deliveries held at once cost one statement per renewal, not three; a claim taken
-    over meanwhile is no longer renewed; the renewing task ends with the last hold."""
+    """One renewal moves every claim still held; a claim taken over meanwhile is left alone
+    and no longer renewed; once the last hold ends, nothing is renewed."""
     jobs = [await job_in(store, S.SUCCEEDED) for _ in range(3)]
     for job in jobs:
         await store.reschedule(job.id, T0, 0)
