@@ -14,6 +14,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.replicas.lease import LONG_POLL_SECONDS, PollerLease
 from storage.flood_budgets import PgBudgets
+from storage.postgres import connection_pool
 
 POOL_SIZE = 2  # budget grants are short transactions, one at a time per replica
 
@@ -30,7 +31,7 @@ async def open_replica(settings: Settings) -> AsyncIterator[Replica | None]:
     if not settings.database_url:
         yield None
         return
-    async with asyncpg.create_pool(settings.database_url, min_size=1, max_size=POOL_SIZE) as pool:
+    async with connection_pool(settings.database_url, POOL_SIZE) as pool:
         yield Replica(pool, await PgBudgets.create(pool))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 
 from bot.domain.models import JobState
@@ -58,3 +59,23 @@ async def test_claims_racing_on_many_connections_never_overlap(
     )
     claimed = [job.id for batch in batches for job in batch]
     assert sorted(claimed) == [job.id for job in jobs]
+
+
+async def test_a_connection_goes_back_to_the_pool_without_a_trip_to_the_server(
+    postgres_clean: str,
+) -> None:
+    """asyncpg's default release runs a reset query (advisory locks, settings, listeners) on
+    the server each time, doubling the trips of a one-statement change; the store's pool skips
+    it. The server's own record of the connection's last statement tells which happened."""
+    async with PostgresJobStore.open(postgres_clean, pool_size=1) as store:
+        job = await job_in(store, S.QUEUED)
+        pid = await store.pool.fetchval("SELECT pg_backend_pid()")
+        assert await store.get(job.id) is not None
+        async with store.pool.acquire() as connection:
+            assert await connection.fetchval("SELECT pg_backend_pid()") == pid  # the same one
+        observer = await asyncpg.connect(postgres_clean)
+        try:
+            last = await observer.fetchval("SELECT query FROM pg_stat_activity WHERE pid = $1", pid)
+        finally:
+            await observer.close()
+    assert last == "SELECT pg_backend_pid()"
