@@ -195,7 +195,9 @@ async def test_chat_actions_go_only_with_budget_to_spare_and_never_delay_a_messa
         assert await method_count(tg, "sendChatAction") == 1
         assert await tg.client.actions(FORUM_ID) == []
 
-    # The budget alone sets the pace: two at once, then two a second (and the skew) later.
-    assert done[1] < 0.4
-    assert 0.9 <= done[3] < 1.5
+    # The budget alone sets the pace: two at once, then two a second (and the skew) later. Had
+    # the action taken a slot, the fourth would wait for the next second (2 s and more); the
+    # upper bounds leave room for a loaded machine (five test workers on two cores).
+    assert done[1] < 0.8
+    assert 0.9 <= done[3] < 1.8
     assert rate_limiter.stats().dropped == 1
