@@ -12,7 +12,7 @@ test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 5 --dist worksteal
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 5 --dist worksteal
 
 run: $(VENV)/.run
 	$(BIN)/python -m bot run
