@@ -14,6 +14,7 @@ import asyncpg
 
 from bot.domain.models import (
     ACTIVE_STATES,
+    EARLIER,
     STAGE_OF,
     Delivery,
     Engine,
@@ -258,7 +259,7 @@ class PostgresJobStore:
         backwards or sideways. DELIVERED and UNDELIVERABLE have their own methods."""
         if STAGE_OF[to] >= Stage.CLOSED:
             raise ValueError(f"advance cannot reach {to}: use mark_delivered/mark_undeliverable")
-        sources = [state for state in JobState if STAGE_OF[state] < STAGE_OF[to]]
+        sources = EARLIER[to]
         params = {
             "id": job_id,
             "to": to.value,

@@ -6,6 +6,7 @@ in line) through a third, so a long scan never holds up a callback."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import sqlite3
@@ -19,6 +20,7 @@ import aiosqlite
 
 from bot.domain.models import (
     ACTIVE_STATES,
+    EARLIER,
     STAGE_OF,
     Delivery,
     Engine,
@@ -57,11 +59,13 @@ logger = logging.getLogger(__name__)
 
 Params = Mapping[str, Any]
 
-_UNCHARGED = (JobState.FAILED, JobState.CANCELLED)
+_UNCHARGED = frozenset({JobState.FAILED, JobState.CANCELLED})
 
 
-def _states(states: Collection[JobState]) -> str:
-    """A set of states as one JSON parameter, read in SQL through json_each."""
+@functools.cache
+def _states(states: frozenset[JobState]) -> str:
+    """A set of states as one JSON parameter, read in SQL through json_each (the store asks
+    for a few fixed sets, each made once)."""
     return json.dumps(sorted(state.value for state in states))
 
 
@@ -314,7 +318,7 @@ class SqliteJobStore:
         backwards or sideways. DELIVERED and UNDELIVERABLE have their own methods."""
         if STAGE_OF[to] >= Stage.CLOSED:
             raise ValueError(f"advance cannot reach {to}: use mark_delivered/mark_undeliverable")
-        sources = [state for state in JobState if STAGE_OF[state] < STAGE_OF[to]]
+        sources = EARLIER[to]
         params = {
             "id": job_id,
             "to": to.value,

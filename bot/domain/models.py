@@ -97,6 +97,11 @@ STAGE_OF: dict[JobState, Stage] = {
     JobState.UNDELIVERABLE: Stage.CLOSED,
 }
 
+# For each state, the states of a lower stage: where a job may come from to move there.
+EARLIER: dict[JobState, frozenset[JobState]] = {
+    to: frozenset(state for state in JobState if STAGE_OF[state] < STAGE_OF[to]) for to in JobState
+}
+
 # Jobs that hold one of a user's active slots: on their way to a result.
 ACTIVE_STATES = frozenset(
     {JobState.WAITING, JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING}

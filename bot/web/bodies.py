@@ -33,6 +33,11 @@ async def read_capped(request: web.Request, limit: int, time_limit: float) -> by
     """The whole body, within `time_limit` seconds and `limit` bytes, whatever the headers say."""
     if request.content_length is not None and request.content_length > limit:
         raise BodyError(413, "too_large")
+    if request.content.is_eof():  # all of it came with the headers, as nearly every body does
+        whole = request.content.read_nowait()
+        if len(whole) > limit:
+            raise BodyError(413, "too_large")
+        return whole
     body = bytearray()
     try:
         async with asyncio.timeout(time_limit):
@@ -47,7 +52,15 @@ async def read_capped(request: web.Request, limit: int, time_limit: float) -> by
     return bytes(body)
 
 
-def json_depth(body: bytes) -> int:
+def nests_deeper(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when arrays and objects nest more than `limit` deep. Nothing can nest deeper than
+    the body has brackets, so a body with few (every callback and update) is not scanned."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    return _depth(body) > limit
+
+
+def _depth(body: bytes) -> int:
     """How deeply arrays and objects nest, counted without parsing (strings are skipped)."""
     depth = deepest = 0
     for match in _BRACKET.finditer(_STRING.sub(b"", body)):
@@ -58,7 +71,7 @@ def json_depth(body: bytes) -> int:
 
 def load_object(body: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     """A JSON object no deeper than `max_depth`; BodyError(400) for anything else."""
-    if json_depth(body) > max_depth:
+    if nests_deeper(body, max_depth):
         raise BodyError(400, "too_deep")
     try:
         payload = json.loads(body)

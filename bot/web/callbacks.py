@@ -12,7 +12,7 @@ from bot.domain.errors import JobNotFoundError
 from bot.domain.ports import JobRef
 from bot.domain.updates import TaskUpdate
 from bot.provider.kie.callbacks import CallbackError, parse_callback, verify_signature
-from bot.web.bodies import MAX_DEPTH, BodyError, json_depth, read_capped
+from bot.web.bodies import BodyError, nests_deeper, read_capped
 from bot.web.keys import CONFIG, SERVICE
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ async def _job_of(request: web.Request) -> JobRef | None:
 
 
 def _parse(body: bytes) -> tuple[str, TaskUpdate]:
-    if json_depth(body) > MAX_DEPTH:
+    if nests_deeper(body):
         raise CallbackError("the callback nests deeper than any callback does")
     return parse_callback(body)
 
