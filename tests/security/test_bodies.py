@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bot.domain.models import JobState
+from bot.web.bodies import nests_deeper
 from tests.security.conftest import (
     BODY_TIMEOUT,
     SECRET_HEADER,
@@ -150,3 +151,20 @@ async def test_an_oversized_callback_changes_nothing(edge: Edge) -> None:
     await eventually(lambda: edge.service.metrics.value("callbacks_rejected", "too_large") == 1)
     stored = await edge.store.get(job.id)
     assert stored is not None and stored.state is JobState.QUEUED
+
+
+@pytest.mark.parametrize(
+    ("body", "deeper"),
+    [
+        (b"[" * 32 + b"]" * 32, False),  # exactly the limit
+        (b"[" * 33 + b"]" * 33, True),
+        (b"[" + b"[1]," * 100 + b"[2]]", False),  # many brackets, two deep: scanned, allowed
+        (b'{"a": "' + b"[" * 100 + b'"}', False),  # brackets in a string do not nest
+        (b'{"a": "\\"' + b"{" * 40 + b'"}', False),  # nor after an escaped quote
+        (b'{"a": [' + b'{"b": [' * 20 + b"]}" * 20 + b"]}", True),
+    ],
+)
+def test_nesting_is_counted_outside_strings_and_only_where_it_could_pass_the_limit(
+    body: bytes, deeper: bool
+) -> None:
+    assert nests_deeper(body, 32) is deeper
