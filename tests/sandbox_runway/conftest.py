@@ -16,9 +16,21 @@ from tests.sandbox_runway.helpers import TEST_KEY
 
 
 @pytest.fixture
-async def runway() -> AsyncIterator[RunningRunway]:
+def frame_scale() -> float:
+    """Full-size frames: most of these tests look at sizes and pixels. A module that never
+    does overrides this with a quarter, which renders in about a quarter of the time."""
+    return 1.0
+
+
+@pytest.fixture
+async def runway(frame_scale: float) -> AsyncIterator[RunningRunway]:
     knobs = RunwayKnobs(
-        api_key=TEST_KEY, latency=0.2, seed=7, fps=6, callback_retry_delays=(0.05, 0.1, 0.1)
+        api_key=TEST_KEY,
+        latency=0.2,
+        seed=7,
+        fps=6,
+        callback_retry_delays=(0.05, 0.1, 0.1),
+        frame_scale=frame_scale,
     )
     async with serve_runway(knobs) as running:
         yield running

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from tests.sandbox_runway.helpers import (
     TEXT_BODY,
@@ -12,6 +13,12 @@ from tests.sandbox_runway.helpers import (
     wait_aleph,
     wait_runway,
 )
+
+
+@pytest.fixture
+def frame_scale() -> float:
+    return 0.25  # these tests read states, shapes and charges, never a frame
+
 
 GENERATE = "/api/v1/runway/generate"
 CREDIT = "/api/v1/chat/credit"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from sandbox.runway.catalog import EXPIRED_MSG
 from tests.sandbox_runway.helpers import (
@@ -15,6 +16,12 @@ from tests.sandbox_runway.helpers import (
     wait_runway,
 )
 from tests.support import eventually
+
+
+@pytest.fixture
+def frame_scale() -> float:
+    return 0.25  # these tests read states, shapes and charges, never a frame
+
 
 GENERATE = "/api/v1/runway/generate"
 DETAIL = "/api/v1/runway/record-detail"

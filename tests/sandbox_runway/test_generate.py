@@ -18,6 +18,12 @@ from tests.sandbox_runway.helpers import (
     wait_runway,
 )
 
+
+@pytest.fixture
+def frame_scale() -> float:
+    return 0.25  # these tests read states, shapes and charges, never a frame
+
+
 GENERATE = "/api/v1/runway/generate"
 DETAIL = "/api/v1/runway/record-detail"
 

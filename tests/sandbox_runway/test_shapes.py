@@ -11,6 +11,12 @@ from sandbox.runway import RunwayKnobs
 from sandbox.runway.config import KnobError
 from tests.sandbox_runway.helpers import TEXT_BODY, envelope, set_knobs, submit, wait_runway
 
+
+@pytest.fixture
+def frame_scale() -> float:
+    return 0.25  # these tests read states, shapes and charges, never a frame
+
+
 GENERATE = "/api/v1/runway/generate"
 EXTEND = "/api/v1/runway/extend"
 DETAIL = "/api/v1/runway/record-detail"
