@@ -8,6 +8,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+# The Runway emulator's frame_scale for tests that count, time and deliver clips but never look
+# at their pixels: a quarter-size frame renders in about a quarter of the time. The tests that
+# check sizes and pixels (tests/sandbox_runway) keep full frames.
+QUARTER = 0.25
+
 
 def free_port() -> int:
     with socket.socket() as sock:

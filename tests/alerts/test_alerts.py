@@ -11,7 +11,7 @@ from sandbox.runway import RunwayKnobs
 from sandbox.telegram import PRIVATE_CHAT_ID, YOU_ID
 from tests.chat.conftest import Sandbox, StartSandbox, has_video, text_of
 from tests.core.test_pipeline import knobs
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 ADMIN = YOU_ID  # the admin's private chat is PRIVATE_CHAT_ID
 FAST = Timing(
@@ -43,7 +43,7 @@ async def wait_alerts(sandbox: Sandbox, count: int) -> list[str]:
 
 
 async def test_a_refused_key_is_told_once_and_cleared(start_sandbox: StartSandbox) -> None:
-    refusing = RunwayKnobs(latency=0.3, fps=4, api_key="the-real-key")
+    refusing = RunwayKnobs(latency=0.3, fps=4, api_key="the-real-key", frame_scale=QUARTER)
     async with start_sandbox(knobs=refusing, timing=FAST, admin_user_ids={ADMIN}) as sandbox:
         (alert,) = await wait_alerts(sandbox, 1)
         assert "API key (401)" in alert and "RUNWAY_API_KEY" in alert
@@ -56,7 +56,7 @@ async def test_a_refused_key_is_told_once_and_cleared(start_sandbox: StartSandbo
 
 
 async def test_low_credits_are_told_once_and_cleared(start_sandbox: StartSandbox) -> None:
-    poor = RunwayKnobs(latency=0.3, fps=4, credits=40)
+    poor = RunwayKnobs(latency=0.3, fps=4, credits=40, frame_scale=QUARTER)
     async with start_sandbox(
         knobs=poor, timing=FAST, admin_user_ids={ADMIN}, low_credits_alert=100
     ) as sandbox:

@@ -27,7 +27,7 @@ from sandbox.telegram import (
     TelegramEmulatorConfig,
     serve_telegram,
 )
-from tests.support import free_port
+from tests.support import QUARTER, free_port
 
 TOKEN = "1000:sandbox"
 RUNWAY_AI_KEY = "sandbox-runway-ai-key"
@@ -101,7 +101,7 @@ def start_sandbox(tmp_path: Path) -> StartSandbox:
         """`runway_ai` knobs start the Runway AI emulator too (its key is RUNWAY_AI_KEY)."""
         # Quarter-size frames at 4 fps: about a quarter of a full clip's ffmpeg time; the tests that
         # look at sizes and pixels (tests/sandbox_runway) render full ones.
-        knobs = knobs or RunwayKnobs(latency=0.3, fps=4, frame_scale=0.25)
+        knobs = knobs or RunwayKnobs(latency=0.3, fps=4, frame_scale=QUARTER)
         async with AsyncExitStack() as stack:
             runway = await stack.enter_async_context(serve_runway(knobs))
             telegram = await stack.enter_async_context(

@@ -8,10 +8,10 @@ from bot.domain.models import JobState
 from sandbox.runway import RunwayKnobs
 from sandbox.telegram import BEN_ID, GROUP_ID, PRIVATE_CHAT_ID, YOU_ID
 from tests.chat.conftest import Sandbox, StartSandbox, has_video, text_of
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
-SLOW = RunwayKnobs(latency=2.5, fps=4)
-SLOWER = RunwayKnobs(latency=6.0, fps=4)
+SLOW = RunwayKnobs(latency=2.5, fps=4, frame_scale=QUARTER)
+SLOWER = RunwayKnobs(latency=6.0, fps=4, frame_scale=QUARTER)
 
 
 async def test_allowlists_admit_users_and_whole_chats(start_sandbox: StartSandbox) -> None:

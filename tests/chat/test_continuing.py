@@ -20,7 +20,7 @@ from tests.chat.conftest import Message, Sandbox, bot_settings, buttons_of, has_
 from tests.chat.conftest import text_of as text_in
 from tests.chat.media import jpeg_bytes
 from tests.chat.test_extend import delivered_video, make_video, video_about
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 
 async def submissions(sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -137,7 +137,7 @@ async def test_a_waiting_prompt_survives_a_restart(tmp_path: Path) -> None:
     """The Extend button's question is kept with the job; a reply after a restart extends,
     and a reply to a question the bot no longer knows gets an answer, never a paid video."""
     async with (
-        serve_runway(RunwayKnobs(latency=0.3, fps=4)) as runway,
+        serve_runway(RunwayKnobs(latency=0.3, fps=4, frame_scale=QUARTER)) as runway,
         serve_telegram(TelegramEmulatorConfig()) as telegram,
     ):
         client = telegram.client

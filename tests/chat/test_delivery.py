@@ -5,14 +5,14 @@ from __future__ import annotations
 from sandbox.runway import RunwayKnobs
 from sandbox.telegram import PRIVATE_CHAT_ID
 from tests.chat.conftest import Sandbox, StartSandbox, has_video, text_of
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 MB = 1024 * 1024
 
 
 async def test_video_over_twenty_megabytes_is_uploaded(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(
-        knobs=RunwayKnobs(latency=0.3, fps=4, min_video_bytes=21 * MB)
+        knobs=RunwayKnobs(latency=0.3, fps=4, min_video_bytes=21 * MB, frame_scale=QUARTER)
     ) as sandbox:
         client = sandbox.client
         await client.send_text(PRIVATE_CHAT_ID, "/video a big wave")
@@ -23,7 +23,7 @@ async def test_video_over_twenty_megabytes_is_uploaded(start_sandbox: StartSandb
 
 async def test_video_over_fifty_megabytes_becomes_a_link(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(
-        knobs=RunwayKnobs(latency=0.3, fps=4, min_video_bytes=51 * MB)
+        knobs=RunwayKnobs(latency=0.3, fps=4, min_video_bytes=51 * MB, frame_scale=QUARTER)
     ) as sandbox:
         client = sandbox.client
         await client.send_text(PRIVATE_CHAT_ID, "/video a huge wave")

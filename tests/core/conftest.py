@@ -21,7 +21,7 @@ from bot.domain.ports import JobStore
 from bot.domain.service import JobService, Place
 from bot.wiring import RunningBot, running_bot
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
-from tests.support import free_port
+from tests.support import QUARTER, free_port
 
 API_KEY = "test-key"
 
@@ -133,7 +133,7 @@ class PipelineFactory:
 @pytest.fixture
 async def emulator() -> AsyncIterator[RunningRunway]:
     async with serve_runway(
-        RunwayKnobs(api_key=API_KEY, latency=0.3, seed=7, fps=4, frame_scale=0.25)
+        RunwayKnobs(api_key=API_KEY, latency=0.3, seed=7, fps=4, frame_scale=QUARTER)
     ) as running:
         yield running
 

@@ -16,7 +16,7 @@ from sandbox.runway import RunwayKnobs, serve_runway
 from sandbox.telegram import PRIVATE_CHAT_ID, TelegramEmulatorConfig, serve_telegram
 from tests.chat.conftest import has_video
 from tests.e2e.test_whole_system import make_photo
-from tests.support import free_port
+from tests.support import QUARTER, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ async def test_no_log_line_of_the_running_bot_carries_the_token_or_a_file_url(
     holds the token), never shows the token."""
     token = "4242:Zq9pX-logged-nowhere_7Wx"
     async with (
-        serve_runway(RunwayKnobs(latency=0.3, fps=4)) as runway,
+        serve_runway(RunwayKnobs(latency=0.3, fps=4, frame_scale=QUARTER)) as runway,
         serve_telegram(TelegramEmulatorConfig(bot_token=token)) as telegram,
     ):
         port = free_port()

@@ -19,7 +19,7 @@ from bot.wiring import running_bot
 from sandbox.runway import RunwayKnobs, serve_runway
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID, TelegramEmulatorConfig, serve_telegram
 from tests.chat.conftest import Message, Sandbox, StartSandbox, bot_settings, has_video
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 Event = dict[str, Any]
 
@@ -152,7 +152,7 @@ async def test_a_burst_of_jobs_is_delivered_within_the_flood_limits(
 ) -> None:
     """Four jobs in a group (20 messages a minute) and four in private (about one a second),
     all finishing together: every status message, edit and video is paced, none is refused."""
-    knobs = RunwayKnobs(latency=0.5, fps=4)
+    knobs = RunwayKnobs(latency=0.5, fps=4, frame_scale=QUARTER)
     async with start_sandbox(knobs=knobs, active_jobs_per_user=10) as sandbox:
         client = sandbox.client
         for n in range(4):
@@ -189,7 +189,7 @@ async def test_quick_commands_in_a_private_chat_are_answered_by_pacing_not_refus
 
 # About 6 s: a 2 s render, 2.5 s with the bot down, and 2 s watching for a second copy.
 async def test_a_restart_mid_job_delivers_the_video_exactly_once(tmp_path: Path) -> None:
-    knobs = RunwayKnobs(latency=2.0, fps=4)
+    knobs = RunwayKnobs(latency=2.0, fps=4, frame_scale=QUARTER)
     async with (
         serve_runway(knobs) as runway,
         serve_telegram(TelegramEmulatorConfig()) as telegram,
@@ -214,7 +214,7 @@ async def test_a_restart_mid_job_delivers_the_video_exactly_once(tmp_path: Path)
 async def test_regenerate_of_an_animated_photo_works_after_a_restart(tmp_path: Path) -> None:
     """The photo's Telegram file id is kept with the job, so Regenerate can fetch it again."""
     async with (
-        serve_runway(RunwayKnobs(latency=0.3, fps=4)) as runway,
+        serve_runway(RunwayKnobs(latency=0.3, fps=4, frame_scale=QUARTER)) as runway,
         serve_telegram(TelegramEmulatorConfig()) as telegram,
     ):
         settings = bot_settings(telegram, runway, tmp_path / "bot.sqlite3")

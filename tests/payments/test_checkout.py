@@ -19,7 +19,7 @@ from tests.payments.conftest import (
     ledger_rows,
     payments_of,
 )
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 
 async def _state(sandbox: Sandbox, state: JobState) -> None:
@@ -51,7 +51,7 @@ async def test_provider_down_refuses_checkout_and_a_job_cancelled_in_line_is_ref
 ) -> None:
     # About 7 s: the provider client retries a maintenance answer before the line hears of it.
     async with start_sandbox(
-        RunwayKnobs(latency=0.3, maintenance_for=60), stars_per_credit=1
+        RunwayKnobs(latency=0.3, maintenance_for=60, frame_scale=QUARTER), stars_per_credit=1
     ) as sb:
         await buy(sb, PRICE)
         await sb.client.send_text(PRIVATE_CHAT_ID, "/video waits for maintenance")
@@ -69,7 +69,9 @@ async def test_provider_down_refuses_checkout_and_a_job_cancelled_in_line_is_ref
 async def test_a_job_cancelled_after_the_provider_took_it_is_not_refunded(
     start_sandbox: StartSandbox,
 ) -> None:
-    async with start_sandbox(RunwayKnobs(latency=60, fps=4), stars_per_credit=1) as sb:
+    async with start_sandbox(
+        RunwayKnobs(latency=60, fps=4, frame_scale=QUARTER), stars_per_credit=1
+    ) as sb:
         await buy(sb, PRICE)
         await sb.client.send_text(PRIVATE_CHAT_ID, "/video takes a long time")
         await _state(sb, JobState.QUEUED)

@@ -22,7 +22,7 @@ from tests.payments.conftest import (
     payments_of,
     wait_rows,
 )
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 
 async def _pay_invoice(sandbox: Sandbox, prompt: str) -> dict[str, Any]:
@@ -41,7 +41,9 @@ async def _charge_refunded(sandbox: Sandbox) -> bool:
 async def test_a_provider_failure_refunds_the_invoice_through_telegram(
     start_sandbox: StartSandbox,
 ) -> None:
-    async with start_sandbox(RunwayKnobs(latency=0.3, failure_rate=1.0), stars_per_credit=1) as sb:
+    async with start_sandbox(
+        RunwayKnobs(latency=0.3, failure_rate=1.0, frame_scale=QUARTER), stars_per_credit=1
+    ) as sb:
         before = await sb.client.stars_balance(YOU_ID)
         await _pay_invoice(sb, "a storm at sea")
         told = await bot_says(sb, "refunded to your Telegram account")
@@ -71,7 +73,7 @@ async def test_a_moderation_refusal_puts_the_price_back_on_the_balance(
 
 
 async def test_a_timeout_is_refunded(start_sandbox: StartSandbox) -> None:
-    knobs = RunwayKnobs(latency=60, fps=4)
+    knobs = RunwayKnobs(latency=60, fps=4, frame_scale=QUARTER)
     async with start_sandbox(knobs, stars_per_credit=1, job_timeout_seconds=1.5) as sb:
         await buy(sb, PRICE)
         await sb.client.send_text(PRIVATE_CHAT_ID, "/video a very slow sunrise")
@@ -83,7 +85,9 @@ async def test_a_timeout_is_refunded(start_sandbox: StartSandbox) -> None:
 
 async def test_an_undeliverable_video_is_refunded(start_sandbox: StartSandbox) -> None:
     # About 6 s: the clip must take long enough (1.5 s) for the block to come first.
-    async with start_sandbox(RunwayKnobs(latency=1.5, fps=4), stars_per_credit=1) as sb:
+    async with start_sandbox(
+        RunwayKnobs(latency=1.5, fps=4, frame_scale=QUARTER), stars_per_credit=1
+    ) as sb:
         await _pay_invoice(sb, "a parade for nobody")
         await sb.client.block(YOU_ID)  # the chat refuses the video when it is ready
         await wait_rows(sb, "charge_refunded", 1)
@@ -93,7 +97,7 @@ async def test_an_undeliverable_video_is_refunded(start_sandbox: StartSandbox) -
 
 
 async def test_a_failure_reported_twice_is_refunded_once(start_sandbox: StartSandbox) -> None:
-    knobs = RunwayKnobs(latency=0.3, duplicate_callbacks=1.0)
+    knobs = RunwayKnobs(latency=0.3, duplicate_callbacks=1.0, frame_scale=QUARTER)
     async with start_sandbox(knobs, stars_per_credit=1) as sb:
         await _pay_invoice(sb, "a sketch [[fail]]")
         await bot_says(sb, "refunded to your Telegram account")
@@ -111,7 +115,9 @@ async def test_a_failure_reported_twice_is_refunded_once(start_sandbox: StartSan
 async def test_a_refund_a_stop_cut_off_is_given_by_the_start_up_sweep(
     start_sandbox: StartSandbox,
 ) -> None:
-    async with start_sandbox(RunwayKnobs(latency=60, fps=4), stars_per_credit=1) as sb:
+    async with start_sandbox(
+        RunwayKnobs(latency=60, fps=4, frame_scale=QUARTER), stars_per_credit=1
+    ) as sb:
         await buy(sb, PRICE)
         await sb.client.send_text(PRIVATE_CHAT_ID, "/video cut off by a restart")
         store = sb.bot.store

@@ -15,6 +15,7 @@ from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
 from tests.provider.conftest import API_KEY, MakeClient
 from tests.provider.emulated import drained, finished, first_post
 from tests.provider.fakes import FakeProvider, Seen
+from tests.support import QUARTER
 
 HMAC_KEY = "callback-signing-key"
 
@@ -22,7 +23,7 @@ HMAC_KEY = "callback-signing-key"
 @pytest.fixture
 async def emu() -> AsyncIterator[RunningRunway]:
     knobs = RunwayKnobs(
-        api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, seed=3, frame_scale=0.25
+        api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, seed=3, frame_scale=QUARTER
     )
     async with serve_runway(knobs) as emu:
         yield emu

@@ -36,6 +36,7 @@ from bot.provider.kie.pacing import GenerationPacer
 from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
 from tests.provider.conftest import API_KEY, FAST_RETRY, MakeClient
 from tests.provider.emulated import drained, finished, forms, photo_file, sent
+from tests.support import QUARTER
 
 MODERATED = "Your prompt was caught by our AI moderator. Please adjust it and try again!"
 
@@ -43,7 +44,7 @@ MODERATED = "Your prompt was caught by our AI moderator. Please adjust it and tr
 @pytest.fixture
 async def emu() -> AsyncIterator[RunningRunway]:
     async with serve_runway(
-        RunwayKnobs(api_key=API_KEY, latency=0.3, fps=4, seed=7, frame_scale=0.25)
+        RunwayKnobs(api_key=API_KEY, latency=0.3, fps=4, seed=7, frame_scale=QUARTER)
     ) as emu:
         yield emu
         await drained(emu)

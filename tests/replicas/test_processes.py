@@ -22,6 +22,7 @@ from sandbox.runway import RunningRunway, RunwayKnobs, serve_runway
 from sandbox.telegram import TelegramEmulatorConfig, serve_telegram
 from sandbox.telegram.server import RunningTelegram
 from tests.replicas.cluster import TOKEN, Cluster, cluster
+from tests.support import QUARTER
 
 SENT = 'bot_deliveries_total{outcome="sent"}'
 
@@ -35,7 +36,7 @@ class World:
 @pytest.fixture
 async def world() -> AsyncIterator[World]:
     # Quarter-size frames: these tests count deliveries and never look at pixels.
-    knobs = RunwayKnobs(latency=3.0, fps=4, generation_limit=10_000, seed=3, frame_scale=0.25)
+    knobs = RunwayKnobs(latency=3.0, fps=4, generation_limit=10_000, seed=3, frame_scale=QUARTER)
     async with (
         serve_runway(knobs) as runway,
         serve_telegram(TelegramEmulatorConfig(bot_token=TOKEN)) as telegram,

@@ -15,13 +15,14 @@ from sandbox.runway import RunningRunway
 from sandbox.runway.catalog import MODERATION_MSG
 from tests.sandbox_runway.conftest import Receiver
 from tests.sandbox_runway.helpers import TEXT_BODY, set_knobs, submit, wait_runway, wait_until
+from tests.support import QUARTER
 
 GENERATE = "/api/v1/runway/generate"
 
 
 @pytest.fixture
 def frame_scale() -> float:
-    return 0.25  # these tests read callbacks, never a frame
+    return QUARTER  # these tests read callbacks, never a frame
 
 
 def expected_signature(key: str, task_id: str, timestamp: str) -> str:

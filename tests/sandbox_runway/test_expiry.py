@@ -15,12 +15,12 @@ from tests.sandbox_runway.helpers import (
     wait_aleph,
     wait_runway,
 )
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 
 
 @pytest.fixture
 def frame_scale() -> float:
-    return 0.25  # these tests read states, shapes and charges, never a frame
+    return QUARTER  # these tests read states, shapes and charges, never a frame
 
 
 GENERATE = "/api/v1/runway/generate"

@@ -10,11 +10,12 @@ import pytest
 from sandbox.runway import RunwayKnobs
 from sandbox.runway.config import KnobError
 from tests.sandbox_runway.helpers import TEXT_BODY, envelope, set_knobs, submit, wait_runway
+from tests.support import QUARTER
 
 
 @pytest.fixture
 def frame_scale() -> float:
-    return 0.25  # these tests read states, shapes and charges, never a frame
+    return QUARTER  # these tests read states, shapes and charges, never a frame
 
 
 GENERATE = "/api/v1/runway/generate"

@@ -28,7 +28,7 @@ from bot.web.keys import WebConfig
 from bot.wiring import running_bot
 from sandbox.runway import RunwayKnobs, serve_runway
 from tests.core.conftest import RecordingNotifier, fast_timing
-from tests.support import eventually, free_port
+from tests.support import QUARTER, eventually, free_port
 
 API_KEY = "security-key"
 HMAC_KEY = "security-hmac-key"
@@ -93,7 +93,7 @@ async def start_edge(stack: AsyncExitStack, tmp_path: Path) -> Edge:
     runway = await stack.enter_async_context(
         serve_runway(
             RunwayKnobs(
-                api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, frame_scale=0.25
+                api_key=API_KEY, webhook_hmac_key=HMAC_KEY, latency=0.2, fps=4, frame_scale=QUARTER
             )
         )
     )

@@ -27,7 +27,7 @@ from sandbox.telegram import (
 )
 from tests.chat.conftest import Message, Sandbox, bot_settings, text_of
 from tests.sandbox_runway_ai.media import Samples, streams
-from tests.support import eventually
+from tests.support import QUARTER, eventually
 from tests.tools.conftest import AI_KNOBS, ROOMY, provider_calls, reply_saying, result_of, saved
 
 CHAT = PRIVATE_CHAT_ID
@@ -62,7 +62,9 @@ class World:
 @asynccontextmanager
 async def world(tmp_path: Path, *, provider: bool) -> AsyncIterator[World]:
     async with AsyncExitStack() as stack:
-        runway = await stack.enter_async_context(serve_runway(RunwayKnobs(latency=0.1, fps=4)))
+        runway = await stack.enter_async_context(
+            serve_runway(RunwayKnobs(latency=0.1, fps=4, frame_scale=QUARTER))
+        )
         telegram = await stack.enter_async_context(serve_telegram(TelegramEmulatorConfig()))
         runway_ai = None
         if provider:
