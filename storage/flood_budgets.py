@@ -57,7 +57,7 @@ NOW = "SELECT extract(epoch FROM clock_timestamp())::float8"
 ENSURE = """
 INSERT INTO flood_grants (key) SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING
 """
-# The logs of the keys, locked, each with the database's clock read once it is locked.
+# The logs of the keys, locked, each with the database's clock beside it: the clock costs no trip.
 LOCK_AT = """
 SELECT key, stamps, held_until, extract(epoch FROM clock_timestamp())::float8 AS at
 FROM flood_grants WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE
