@@ -16,10 +16,10 @@ from tests.sandbox_runway.helpers import TEST_KEY
 
 
 @pytest.fixture
-def frame_scale() -> float:
+def frame_scale(request: pytest.FixtureRequest) -> float:
     """Full-size frames: most of these tests look at sizes and pixels. A module that never
-    does overrides this with a quarter, which renders in about a quarter of the time."""
-    return 1.0
+    does says `FRAME_SCALE = QUARTER`, which renders in about a quarter of the time."""
+    return float(getattr(request.module, "FRAME_SCALE", 1.0))
 
 
 @pytest.fixture

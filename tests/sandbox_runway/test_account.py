@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aiohttp
-import pytest
 
 from tests.sandbox_runway.helpers import (
     TEXT_BODY,
@@ -15,12 +14,7 @@ from tests.sandbox_runway.helpers import (
 )
 from tests.support import QUARTER
 
-
-@pytest.fixture
-def frame_scale() -> float:
-    return QUARTER  # these tests read states, shapes and charges, never a frame
-
-
+FRAME_SCALE = QUARTER  # these tests read charges, never a frame
 GENERATE = "/api/v1/runway/generate"
 CREDIT = "/api/v1/chat/credit"
 

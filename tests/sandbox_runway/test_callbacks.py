@@ -9,7 +9,6 @@ import hmac
 import time
 
 import aiohttp
-import pytest
 
 from sandbox.runway import RunningRunway
 from sandbox.runway.catalog import MODERATION_MSG
@@ -17,12 +16,8 @@ from tests.sandbox_runway.conftest import Receiver
 from tests.sandbox_runway.helpers import TEXT_BODY, set_knobs, submit, wait_runway, wait_until
 from tests.support import QUARTER
 
+FRAME_SCALE = QUARTER  # these tests read callbacks, never a frame
 GENERATE = "/api/v1/runway/generate"
-
-
-@pytest.fixture
-def frame_scale() -> float:
-    return QUARTER  # these tests read callbacks, never a frame
 
 
 def expected_signature(key: str, task_id: str, timestamp: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aiohttp
-import pytest
 
 from sandbox.runway.catalog import EXPIRED_MSG
 from tests.sandbox_runway.helpers import (
@@ -17,12 +16,7 @@ from tests.sandbox_runway.helpers import (
 )
 from tests.support import QUARTER, eventually
 
-
-@pytest.fixture
-def frame_scale() -> float:
-    return QUARTER  # these tests read states, shapes and charges, never a frame
-
-
+FRAME_SCALE = QUARTER  # these tests read expiries, never a frame
 GENERATE = "/api/v1/runway/generate"
 DETAIL = "/api/v1/runway/record-detail"
 

@@ -19,12 +19,7 @@ from tests.sandbox_runway.helpers import (
 )
 from tests.support import QUARTER
 
-
-@pytest.fixture
-def frame_scale() -> float:
-    return QUARTER  # these tests read states, shapes and charges, never a frame
-
-
+FRAME_SCALE = QUARTER  # these tests read states, never a frame
 GENERATE = "/api/v1/runway/generate"
 DETAIL = "/api/v1/runway/record-detail"
 

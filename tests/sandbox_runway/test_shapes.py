@@ -12,12 +12,7 @@ from sandbox.runway.config import KnobError
 from tests.sandbox_runway.helpers import TEXT_BODY, envelope, set_knobs, submit, wait_runway
 from tests.support import QUARTER
 
-
-@pytest.fixture
-def frame_scale() -> float:
-    return QUARTER  # these tests read states, shapes and charges, never a frame
-
-
+FRAME_SCALE = QUARTER  # these tests read shapes, never a frame
 GENERATE = "/api/v1/runway/generate"
 EXTEND = "/api/v1/runway/extend"
 DETAIL = "/api/v1/runway/record-detail"
