@@ -7,6 +7,12 @@ aiohttp client here), so neither shares the server's event loop:
 
 - bare: an aiohttp handler on the same route that reads the body, parses the same JSON and
   answers as the bot does, nothing more;
+- floor: the least a durable callback can cost on each store, so the bot's rows can be read
+  against what is possible here: the bare handler's work plus the signature check and one
+  conditional UPDATE of the job the token names, answered after it committed (SQLite through
+  the store's own group-committing writer, fsync per group; PostgreSQL through an asyncpg pool
+  of the store's size). Nothing is read first and nothing is delivered. "of floor" is a bot
+  row's rate against the floor on its own store, from the same run;
 - SQLite: the bot through its real wiring (`running_bot`), a SQLite file holding `--jobs`
   distinct pending jobs (queued at the provider, their status message shown), the callback
   signature checked, and a notifier standing in for Telegram. "paced": it confirms deliveries
@@ -45,7 +51,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -59,7 +65,7 @@ from bot.domain.ports import NewJob
 from bot.domain.service import Place
 from bot.provider.kie.callbacks import sign
 from storage import queries
-from storage.rows import new_job_params
+from storage.rows import new_job_params, to_db_time
 from tests.support import free_port
 
 HMAC_KEY = "bench-hmac-key"
@@ -105,6 +111,71 @@ async def serve_bare(port: int) -> None:
         await _until_stopped()
     finally:
         await runner.cleanup()
+
+
+# The least a durable callback can cost: what the bare handler does, plus the signature check
+# and one conditional UPDATE of the job its token names, answered after the commit. No job is
+# read, nothing is delivered: the bot cannot go faster than this on the same store.
+FLOOR_UPDATE = (
+    "UPDATE jobs SET state = 'succeeded', result_url = {url}, updated_at = {now}"
+    " WHERE callback_token = {token} AND task_id = {task} AND state IN ('queued', 'generating')"
+    " RETURNING id"
+)
+
+
+async def serve_floor(port: int, database: Path, jobs: int, postgres_url: str = "") -> None:
+    from bot.provider.kie.callbacks import verify_signature
+    from storage.batching import BatchedConnection
+    from storage.connection import PRAGMAS, open_database
+    from storage.postgres import PostgresJobStore
+
+    async with contextlib.AsyncExitStack() as stack:
+        if postgres_url:
+            store = await stack.enter_async_context(PostgresJobStore.open(postgres_url))
+            await seed_postgres(postgres_url, jobs)
+            sql = FLOOR_UPDATE.format(url="$1", now="$2", token="$3", task="$4")
+
+            async def update(url: str, token: str, task: str) -> bool:
+                now = datetime.now(UTC)
+                return await store.pool.fetchval(sql, url, now, token, task) is not None
+        else:
+            database.parent.mkdir(parents=True, exist_ok=True)
+            async with open_database(database):  # the bot's schema, migrated
+                pass
+            await asyncio.to_thread(seed_sqlite, database, jobs)
+            writer = BatchedConnection.connect(database, (*PRAGMAS, "PRAGMA synchronous = FULL"))
+            stack.push_async_callback(writer.close)
+            sql = FLOOR_UPDATE.format(url=":url", now=":now", token=":token", task=":task")
+
+            async def update(url: str, token: str, task: str) -> bool:
+                now = to_db_time(datetime.now(UTC))
+                params = {"url": url, "now": now, "token": token, "task": task}
+                return bool((await writer.run(sql, params)).rows)
+
+        async def handler(request: web.Request) -> web.Response:
+            body = await request.read()
+            data = json.loads(body)["data"]
+            signed = verify_signature(
+                HMAC_KEY,
+                data["task_id"],
+                request.headers.get("X-Webhook-Timestamp"),
+                request.headers.get("X-Webhook-Signature"),
+                now=time.time(),
+                window=300,
+            )
+            if not signed:
+                return web.Response(status=401)
+            if not await update(data["video_url"], request.match_info["token"], data["task_id"]):
+                return web.Response(status=404)
+            return web.json_response({"code": 200, "msg": "ok"})
+
+        app = web.Application()
+        app.router.add_post(ROUTE, handler)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        await _until_stopped()
 
 
 class QuietNotifier:
@@ -446,6 +517,7 @@ class Row:
     name: str
     load: Load
     stored: int | None = None
+    floor: Load | None = None  # for the bot's rows: the floor on the same store, this run
 
 
 def bot_args(database: Path, jobs: int, *, postgres: str = "", per_second: float = 0.0,
@@ -473,19 +545,32 @@ def measure(
 
         bare = load_on(start_server(folder / "bare.log", "bare"), warm_up=True)
         rows.append(Row("bare aiohttp", bare))
+        database = folder / "floor-sqlite" / "bot.sqlite3"
+        load = load_on(
+            start_server(folder / "floor-sqlite.log", "floor", str(database), str(jobs), "")
+        )
+        rows.append(Row("floor, SQLite", load, finished_jobs(database)))
+        sqlite_floor = load
         for per_second, how in ((TELEGRAM_RATE, "paced"), (0.0, "instant")):
             database = folder / f"sqlite-{how}" / "bot.sqlite3"
             args = bot_args(database, jobs, per_second=per_second)
             load = load_on(start_server(folder / f"sqlite-{how}.log", *args))
-            rows.append(Row(f"SQLite, {how}", load, finished_jobs(database)))
+            rows.append(Row(f"SQLite, {how}", load, finished_jobs(database), sqlite_floor))
         if not postgres:
             return rows, ["PostgreSQL: skipped (--postgres is empty)"]
+        with scratch_postgres(postgres, "floor") as url:
+            args = ["floor", str(folder / "pg" / "x.sqlite3"), str(jobs), url]
+            load = load_on(start_server(folder / "floor-postgres.log", *args))
+            rows.append(Row("floor, PostgreSQL", load, finished_on_postgres(url)))
+            postgres_floor = load
         for per_second, how in ((TELEGRAM_RATE, "paced"), (0.0, "instant")):
             with scratch_postgres(postgres, how) as url:
                 args = bot_args(folder / "pg" / "x.sqlite3", jobs, postgres=url,
                                 per_second=per_second)  # fmt: skip
                 load = load_on(start_server(folder / f"postgres-{how}.log", *args))
-                rows.append(Row(f"PostgreSQL, {how}", load, finished_on_postgres(url)))
+                rows.append(
+                    Row(f"PostgreSQL, {how}", load, finished_on_postgres(url), postgres_floor)
+                )
         proxy = shutil.which("caddy")
         if proxy is None:
             missing.append(
@@ -494,7 +579,8 @@ def measure(
             )
             return rows, missing
         with scratch_postgres(postgres, "replicas") as url:
-            rows.append(measure_replicas(proxy, url, folder, requests_file, jobs, load_on))
+            row = measure_replicas(proxy, url, folder, requests_file, jobs, load_on)
+            rows.append(replace(row, floor=postgres_floor))
     return rows, missing
 
 
@@ -572,15 +658,16 @@ def report(rows: list[Row], missing: list[str], jobs: int, connections: int, too
         f"{jobs} distinct pending jobs, {connections} connections, load by {tool}; deliveries"
         f" paced at Telegram's {TELEGRAM_RATE:.0f}/s for the bot, or instant",
         f"{'server':<20}{'callbacks/s':>12}{'p99 ms':>9}{'rate ratio':>12}{'p99 ratio':>11}"
-        f"{'answered 200':>14}{'stored':>8}",
+        f"{'answered 200':>14}{'stored':>8}{'of floor':>10}",
     ]
     for row in rows:
         load = row.load
         stored = "" if row.stored is None else str(row.stored)
+        of_floor = "" if row.floor is None else f"{load.rate / row.floor.rate:.2f}"
         lines.append(
             f"{row.name:<20}{load.rate:>12.0f}{load.p99_ms:>9.1f}"
             f"{load.rate / bare.rate:>12.2f}{load.p99_ms / bare.p99_ms:>11.1f}"
-            f"{load.ok:>14}{stored:>8}"
+            f"{load.ok:>14}{stored:>8}{of_floor:>10}"
         )
     return "\n".join([*lines, *missing])
 
@@ -589,6 +676,10 @@ def serve(argv: list[str]) -> None:
     port, what, rest = int(argv[0]), argv[1], argv[2:]
     if what == "bare":
         asyncio.run(serve_bare(port))
+        return
+    if what == "floor":
+        database, jobs, postgres = rest
+        asyncio.run(serve_floor(port, Path(database), int(jobs), postgres))
         return
     database, jobs, postgres, per_second, seed = rest
     asyncio.run(
