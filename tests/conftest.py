@@ -16,6 +16,9 @@ from tests.postgres import (
     pytest_runtest_makereport,
 )
 
+# Tests over five seconds say why (`@pytest.mark.slow("...")`); the others are listed.
+pytest_plugins = ["tests.slow"]
+
 __all__ = [
     "postgres_clean",
     "postgres_fresh",
