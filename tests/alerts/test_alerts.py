@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.domain.alerts import Condition
 from bot.domain.policy import Timing
 from sandbox.runway import RunwayKnobs
@@ -68,8 +70,10 @@ async def test_low_credits_are_told_once_and_cleared(start_sandbox: StartSandbox
         assert "back at 5000" in cleared
 
 
-# About 8 s: a second of 455s before the alert, then a clip rendered and delivered once the
-# maintenance ends, then the all-clear.
+@pytest.mark.slow(
+    "About 8 s: a second of 455s before the alert, then a clip rendered and delivered once the "
+    "maintenance ends, then the all-clear."
+)
 async def test_maintenance_for_a_while_is_told_and_its_end(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(timing=FAST, admin_user_ids={ADMIN}) as sandbox:
         await knobs(sandbox.runway, maintenance_for=60.0)
@@ -83,8 +87,10 @@ async def test_maintenance_for_a_while_is_told_and_its_end(start_sandbox: StartS
         assert "answers again" in cleared
 
 
-# About 15 s: each refused round sends the video twice (by URL, then uploaded) within the
-# private chat's flood budget of about one message a second.
+@pytest.mark.slow(
+    "About 15 s: each refused round sends the video twice (by URL, then uploaded) within the "
+    "private chat's flood budget of about one message a second."
+)
 async def test_failing_deliveries_are_told_once_and_cleared(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(timing=FAST, admin_user_ids={ADMIN}) as sandbox:
         client = sandbox.client
@@ -119,7 +125,9 @@ async def test_an_admin_is_alerted_in_their_own_language(start_sandbox: StartSan
         await eventually(alerted, what="a Russian low-credit alert")
 
 
-# About 8 s: each failing credit probe first spends the client's retries (up to 3.5 s).
+@pytest.mark.slow(
+    "About 8 s: each failing credit probe first spends the client's retries (up to 3.5 s)."
+)
 async def test_a_failing_provider_is_told_and_its_recovery(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(timing=FAST, admin_user_ids={ADMIN}) as sandbox:
         await knobs(sandbox.runway, rate_500=1.0)  # every call: HTTP 500 or code 500

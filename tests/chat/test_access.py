@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.domain.models import JobState
 from sandbox.runway import RunwayKnobs
 from sandbox.telegram import BEN_ID, GROUP_ID, PRIVATE_CHAT_ID, YOU_ID
@@ -55,9 +57,11 @@ async def _count_delivered(sandbox: Sandbox, wanted: int) -> bool:
     return sum(job.state is JobState.DELIVERED for job in jobs) >= wanted
 
 
+@pytest.mark.slow(
+    "About 10 s: the clip must still be in the making after four exchanges paced at about one "
+    "message a second, and then be seen never to arrive."
+)
 async def test_active_budget_and_status_and_cancel(start_sandbox: StartSandbox) -> None:
-    """Slow (about 10 s): the clip must still be in the making after four exchanges paced at
-    about one message a second, and then be seen never to arrive."""
     async with start_sandbox(knobs=SLOWER, active_jobs_per_user=1) as sandbox:
         client = sandbox.client
         await client.send_text(PRIVATE_CHAT_ID, "/video a slow sunset")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from sandbox.telegram import ANNA_ID, CHANNEL_ID, GROUP_ID, PRIVATE_CHAT_ID
 from tests.chat.conftest import Message, Sandbox, answer_of, buttons_of, has_video, text_of
 from tests.support import eventually
@@ -36,8 +38,10 @@ async def test_bind_a_channel_then_post_and_publish(sandbox: Sandbox) -> None:
     await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "Published" in text_of(m))
 
 
-# About 5 s: binding, a clip made and previewed, and the post, in one private chat at about
-# one message a second.
+@pytest.mark.slow(
+    "About 5 s: binding, a clip made and previewed, and the post, in one private chat at about "
+    "one message a second."
+)
 async def test_publish_pressed_before_the_delivery_is_recorded_posts_the_video(
     sandbox: Sandbox,
 ) -> None:

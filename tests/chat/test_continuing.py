@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from PIL import Image
 
 from bot.domain.models import JobKind, JobState
@@ -74,8 +75,10 @@ async def test_an_aleph_result_is_continued_from_its_last_frame(sandbox: Sandbox
     await client.wait_for_message(PRIVATE_CHAT_ID, lambda m: "last frame" in text_in(m))
 
 
-# About 10 s: two clips, a Stitch of Telegram's copies and a continuation from its last
-# frame: four ffmpeg runs and their messages in one private chat.
+@pytest.mark.slow(
+    "About 10 s: two clips, a Stitch of Telegram's copies and a continuation from its last frame:"
+    " four ffmpeg runs and their messages in one private chat."
+)
 async def test_an_old_chain_is_stitched_and_continued_from_telegrams_copies(
     sandbox: Sandbox,
 ) -> None:
@@ -110,7 +113,9 @@ async def _age_everything(sandbox: Sandbox, days: int) -> None:
         db.execute("UPDATE jobs SET created_at = ?, updated_at = ?", (old, old))
 
 
-# About 8 s: a clip, then its Aleph restyle, rendered and delivered one after the other.
+@pytest.mark.slow(
+    "About 8 s: a clip, then its Aleph restyle, rendered and delivered one after the other."
+)
 async def test_aleph_takes_a_seed_a_reference_image_and_the_cinema_ratio(
     sandbox: Sandbox,
 ) -> None:
@@ -132,7 +137,9 @@ async def test_aleph_takes_a_seed_a_reference_image_and_the_cinema_ratio(
     assert "/aleph" in text_in(refusal)
 
 
-# About 12 s: two starts of the bot, two clips and two questions in one private chat.
+@pytest.mark.slow(
+    "About 12 s: two starts of the bot, two clips and two questions in one private chat."
+)
 async def test_a_waiting_prompt_survives_a_restart(tmp_path: Path) -> None:
     """The Extend button's question is kept with the job; a reply after a restart extends,
     and a reply to a question the bot no longer knows gets an answer, never a paid video."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID
 from tests.chat.conftest import Message, Sandbox, buttons_of, has_video, text_of
 from tests.support import eventually
@@ -32,8 +34,10 @@ async def make_video(sandbox: Sandbox, chat_id: int, prompt: str) -> Message:
     return await delivered_video(sandbox, chat_id, prompt)
 
 
-# About 10 s: a chain of three clips and their Stitch, rendered one after another and paced
-# at about one message a second in one private chat.
+@pytest.mark.slow(
+    "About 10 s: a chain of three clips and their Stitch, rendered one after another and paced at"
+    " about one message a second in one private chat."
+)
 async def test_plain_reply_extends_and_replies_grow_a_chain(sandbox: Sandbox) -> None:
     client = sandbox.client
     first = await make_video(sandbox, PRIVATE_CHAT_ID, "a boat at sea")

@@ -21,6 +21,9 @@ from tests.support import QUARTER, free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow(
+    "About 4 s: `python -m bot run` started as a process and a photo job made through it."
+)
 async def test_no_log_line_of_the_running_bot_carries_the_token_or_a_file_url(
     tmp_path: Path,
 ) -> None:

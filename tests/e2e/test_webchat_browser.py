@@ -16,7 +16,12 @@ from tests.browser import VIDEO_CAN_PLAY, chromium, web_chat_page
 from tests.chat.conftest import Sandbox, StartSandbox, has_video
 from tests.e2e.test_whole_system import make_photo
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow(
+        "a real Chromium starts for each test and a person's steps are typed and clicked in it"
+    ),
+]
 
 __all__ = ["chromium"]
 

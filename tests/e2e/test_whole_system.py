@@ -145,8 +145,10 @@ async def test_replying_to_a_delivered_video_extends_it_and_replies_grow_a_chain
         assert [e["prompt"] for e in extends] == ["it sails under a bridge", "night falls"]
 
 
-# About 6 s: eight clips rendered, and the private chat's statuses, edits and videos paced at
-# about one a second. (It took 61 s while group status edits could spend the whole window.)
+@pytest.mark.slow(
+    "About 6 s: eight clips rendered, and the private chat's statuses, edits and videos paced at "
+    "about one a second. (It took 61 s while group status edits could spend the whole window.)"
+)
 async def test_a_burst_of_jobs_is_delivered_within_the_flood_limits(
     start_sandbox: StartSandbox,
 ) -> None:

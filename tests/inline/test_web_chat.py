@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 __all__ = ["chromium"]
 
 
-# About 8 s: Chromium starts, a clip is made, and the page is typed into as a person would.
+@pytest.mark.slow(
+    "About 8 s: Chromium starts, a clip is made, and the page is typed into as a person would."
+)
 async def test_inline_results_in_the_web_chat(start_sandbox: StartSandbox, chromium: Path) -> None:
     async with start_sandbox() as sandbox, chromium_browser(chromium) as browser:
         fox = await make_video(sandbox, PRIVATE_CHAT_ID, YOU_ID, "a red fox in the snow")

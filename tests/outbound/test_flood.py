@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from aiohttp import web
 from telegram.error import RetryAfter
 
@@ -82,6 +83,10 @@ async def test_a_bot_wide_429_pauses_every_chat_once_and_nothing_goes_twice() ->
     assert rate_limiter.stats().retry_afters == 3  # each 429 counted once
 
 
+@pytest.mark.slow(
+    "About 7 s: 900 real sendMessage calls, each private chat's three spaced by its one-a-second "
+    "window."
+)
 async def test_300_private_chats_with_3_messages_each_draw_no_429() -> None:
     """Scaled so the test stays short: the emulator lets the bot send 300 in any second overall
     (and 2 back to back per private chat, then 1/s); the scheduler keeps to 1 per chat in any

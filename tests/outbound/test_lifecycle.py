@@ -81,6 +81,9 @@ async def test_a_send_video_slower_than_the_client_timeout_is_not_sent_again() -
     assert rate_limiter.stats().sent == {Priority.DELIVERY: 1}
 
 
+@pytest.mark.slow(
+    "7 s on purpose: Telegram's answer to the delivery takes that long (see the docstring)."
+)
 async def test_a_delivery_telegram_answers_after_7_s_is_sent_once() -> None:
     """Seven seconds on purpose: the case from the field (Telegram fetching a video by URL),
     through build_bot and the notifier, whose read timeout must outlast it (PTB's default of

@@ -91,7 +91,9 @@ async def test_status_edits_in_a_group_leave_room_for_a_video(mp4_path: Path) ->
     assert waited < 1.0, waited
 
 
-# About 7 s: 100 status messages, then 200 calls one per 12.5 ms, all real HTTP through PTB.
+@pytest.mark.slow(
+    "About 7 s: 100 status messages, then 200 calls one per 12.5 ms, all real HTTP through PTB."
+)
 async def test_every_video_of_a_wave_goes_before_its_status_edits(mp4_path: Path) -> None:
     """100 chats, each with a status edit queued before its video, under a global budget that
     lets one call out every 12.5 ms; `take` awaits, as a shared budget's would."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.domain.models import JobState
 from sandbox.runway import RunwayKnobs
 from sandbox.telegram import PRIVATE_CHAT_ID
@@ -46,6 +48,10 @@ async def test_an_invoice_of_a_cancelled_job_is_refused_at_checkout(sandbox: San
     assert await ledger_rows(sandbox) == []
 
 
+@pytest.mark.slow(
+    "About 6 s: an invoice paid, the provider's maintenance seen by the bot's probe, and a job "
+    "held in line, cancelled and refunded, in one private chat at about one message a second."
+)
 async def test_provider_down_refuses_checkout_and_a_job_cancelled_in_line_is_refunded(
     start_sandbox: StartSandbox,
 ) -> None:

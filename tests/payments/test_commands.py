@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID
 from sandbox.telegram.world import ANNA_ID, YOU_ID
 from tests.chat.conftest import has_video, text_of
@@ -30,6 +32,10 @@ async def _by_anna(sandbox: Sandbox, words: str) -> str:
     return text_of(await sandbox.client.wait_for_message(GROUP_ID, answers, timeout=10))
 
 
+@pytest.mark.slow(
+    "About 5 s: a paid clip made and delivered, then /refund twice and /usage, in one private "
+    "chat at about one message a second."
+)
 async def test_an_admin_refunds_a_job_once_and_sees_stars_in_usage(
     start_sandbox: StartSandbox,
 ) -> None:

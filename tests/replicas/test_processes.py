@@ -143,6 +143,10 @@ def conflicts(world: World) -> int:
     return sum(n for (code, _, _), n in world.telegram.state.stats.refusals.items() if code == 409)
 
 
+@pytest.mark.slow(
+    "About 12 s: two replica processes start, and 40 clips are rendered and delivered within the "
+    "chats' flood windows."
+)
 async def test_forty_jobs_from_several_chats_are_each_delivered_once_by_both_replicas(
     world: World, database_url: str, tmp_path: Path
 ) -> None:
@@ -194,6 +198,10 @@ async def delivered_count(database_url: str) -> int:
     return (await states(database_url)).get("delivered", 0)
 
 
+@pytest.mark.slow(
+    "7-17 s: two replica processes start, and the dead one's claimed jobs wait out CLAIM_SECONDS "
+    "(10 s) before the other takes them."
+)
 @pytest.mark.parametrize("moment", list(MOMENTS))
 async def test_a_replica_killed_mid_work_leaves_every_job_to_the_other_exactly_once(
     world: World, database_url: str, tmp_path: Path, moment: str
@@ -260,10 +268,10 @@ async def pollers(running: Cluster) -> list[str]:
     return found
 
 
+@pytest.mark.slow("About 18-25 s: the lease waits out a dead poller's last long poll (8 s), twice.")
 async def test_long_polling_passes_to_the_other_replica_within_15_s_and_never_two_poll(
     world: World, database_url: str, tmp_path: Path
 ) -> None:
-    """Slow (about 25 s): the lease waits out a dead poller's last long poll (8 s), twice."""
     seen: list[list[str]] = []
     async with cluster(
         tmp_path, world.telegram, world.runway, database_url, webhook=False
@@ -302,13 +310,14 @@ async def test_long_polling_passes_to_the_other_replica_within_15_s_and_never_tw
     assert conflicts(world) == 0  # Telegram never saw two pollers
 
 
+@pytest.mark.slow(
+    "16-45 s, the suite's slowest: a group takes 18 messages a minute from the bot as a whole, "
+    "and three videos with their statuses and edits fill most of one."
+)
 async def test_sixty_videos_finishing_together_get_no_429(
     world: World, database_url: str, tmp_path: Path
 ) -> None:
-    """Slow (30-45 s, the suite's slowest): a group takes 18 messages a minute from the bot
-    as a whole, and three videos with their status messages and edits fill most of one.
-
-    The group's last videos wait their turn longer than the 4 s claims: the delivering
+    """The group's last videos wait their turn longer than the 4 s claims: the delivering
     replica renews its claim while it waits, so the other never takes the job over and sends
     it too (without the renewal this test saw a second copy)."""
     async with cluster(

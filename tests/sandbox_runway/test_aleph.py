@@ -31,6 +31,10 @@ async def source_video(api: aiohttp.ClientSession) -> str:
     return url
 
 
+@pytest.mark.slow(
+    "About 3 s alone, 6 s beside the other workers: a full-size clip rendered, then restyled "
+    "with ffmpeg at 21:9 and its frames read back."
+)
 async def test_aleph_restyles_five_seconds_and_reports_in_its_own_shape(
     api: aiohttp.ClientSession, source_video: str, receiver: Receiver, tmp_path: Path
 ) -> None:

@@ -42,7 +42,9 @@ def mean(image: Image.Image) -> list[float]:
     return list(ImageStat.Stat(image).mean)
 
 
-# About 5 s: a clip and five Aleph renders of it with ffmpeg, then a frame of each.
+@pytest.mark.slow(
+    "About 5 s: a clip and five Aleph renders of it with ffmpeg, then a frame of each."
+)
 async def test_seed_fixes_the_colours_and_a_reference_image_tints_them(
     api: aiohttp.ClientSession, tmp_path: Path
 ) -> None:

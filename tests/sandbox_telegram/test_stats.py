@@ -78,7 +78,7 @@ async def test_the_timeline_knows_each_kind(
     assert (await sandbox.client.stats_summary()).by_kind == {}
 
 
-# About 5 s: 1,000 people created and 1,000 real sendMessage calls through PTB.
+@pytest.mark.slow("About 5 s: 1,000 people created and 1,000 real sendMessage calls through PTB.")
 async def test_the_overall_limit_holds_across_a_thousand_chats(
     limited_bot: Bot, limited: RunningTelegram
 ) -> None:

@@ -13,7 +13,10 @@ from sandbox.telegram import PRIVATE_CHAT_ID, RunningTelegram
 from tests.browser import VIDEO_CAN_PLAY, chromium, web_chat_page
 from tests.sandbox_telegram.conftest import make_mp4
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow("a real Chromium starts and the chat is used in it as a person would"),
+]
 
 __all__ = ["chromium"]
 

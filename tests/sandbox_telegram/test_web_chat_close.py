@@ -12,7 +12,10 @@ from sandbox.telegram import PRIVATE_CHAT_ID, RunningTelegram
 from tests.browser import chromium, chromium_browser, open_web_chat
 from tests.support import eventually
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow("a real Chromium starts, and a tab is opened and closed"),
+]
 
 __all__ = ["chromium"]
 

@@ -20,7 +20,10 @@ from telegram import (
 from sandbox.telegram import PRIVATE_CHAT_ID, YOU_ID, RunningTelegram
 from tests.browser import chromium, chromium_browser, open_web_chat
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow("a real Chromium starts for each test (most of its time)"),
+]
 
 __all__ = ["chromium"]
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.domain.ports import Awaiting
 from bot.telegram.i18n import text
 from sandbox.telegram import ANNA_ID, GROUP_ID, PRIVATE_CHAT_ID
@@ -41,9 +43,10 @@ async def _edited(sandbox: Sandbox, samples: Samples) -> Message:
     return await result_of(sandbox, CHAT, request, "video")
 
 
-# The tests below take about 6 s each: a clip or a tool's result first, then each tap is
-# an edit of that message and each result a message of its own, in one private chat paced
-# at about one message a second.
+@pytest.mark.slow(
+    "About 6 s: a clip first, then each tap is an edit of that message and each result a message "
+    "of its own, in one private chat paced at about one message a second."
+)
 async def test_the_menu_opens_runs_a_tool_and_goes_back(local: Sandbox, tmp_path: Path) -> None:
     client = local.client
     clip = await _clip(local)
@@ -60,8 +63,10 @@ async def test_the_menu_opens_runs_a_tool_and_goes_back(local: Sandbox, tmp_path
     await client.wait_for_message(CHAT, shows(clip["message_id"], f"regen:{job_id}"))
 
 
-# About 5-8 s: a result made first, then each press edits its message in one private chat at
-# about one message a second, and the tool's own result is made and delivered.
+@pytest.mark.slow(
+    "About 5-8 s: a result made first, then each press edits its message in one private chat at "
+    "about one message a second, and the tool's own result is made and delivered."
+)
 async def test_a_filter_is_picked_from_a_row(local: Sandbox, samples: Samples) -> None:
     clip = await _edited(local, samples)
     job_id = int(next(d for d in buttons_of(clip) if d.startswith("tl:menu:")).rsplit(":", 1)[1])
@@ -76,8 +81,10 @@ async def test_a_filter_is_picked_from_a_row(local: Sandbox, samples: Samples) -
     assert "/filter vintage" in text_of(filtered)
 
 
-# About 5-8 s: a result made first, then each press edits its message in one private chat at
-# about one message a second, and the tool's own result is made and delivered.
+@pytest.mark.slow(
+    "About 5-8 s: a result made first, then each press edits its message in one private chat at "
+    "about one message a second, and the tool's own result is made and delivered."
+)
 async def test_trim_asks_for_its_times_with_a_force_reply(local: Sandbox, tmp_path: Path) -> None:
     client = local.client
     clip = await _clip(local)
@@ -98,8 +105,10 @@ async def test_trim_asks_for_its_times_with_a_force_reply(local: Sandbox, tmp_pa
     assert abs((await streams(await saved(local, trimmed, tmp_path / "t.mp4"))).duration - 1) < 0.3
 
 
-# About 5-8 s: a result made first, then each press edits its message in one private chat at
-# about one message a second, and the tool's own result is made and delivered.
+@pytest.mark.slow(
+    "About 5-8 s: a result made first, then each press edits its message in one private chat at "
+    "about one message a second, and the tool's own result is made and delivered."
+)
 async def test_a_photo_result_has_the_photo_tools(
     provider: Sandbox, samples: Samples, tmp_path: Path
 ) -> None:

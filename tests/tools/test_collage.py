@@ -9,6 +9,7 @@ import dataclasses
 import os
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from sandbox.telegram import PRIVATE_CHAT_ID
@@ -75,8 +76,10 @@ def collage(tiles: list[tuple[str, Path]], columns: int = 3) -> Image.Image:
     return sheet
 
 
-# About 11 s: six results made through the whole bot (pictures, edits, a clip and its
-# still), one after another in one private chat, then drawn into one sheet.
+@pytest.mark.slow(
+    "About 11 s: six results made through the whole bot (pictures, edits, a clip and its still), "
+    "one after another in one private chat, then drawn into one sheet."
+)
 async def test_a_picture_of_a_few_results(start_sandbox: StartSandbox, tmp_path: Path) -> None:
     async with start_sandbox(runway_ai=KNOBS, video_engine="runway-ai", **ROOMY) as sandbox:
         tiles = await _tiles(sandbox, tmp_path)

@@ -17,8 +17,10 @@ from tests.tools.conftest import AI_KNOBS, ROOMY, provider_calls, reply_saying, 
 CHAT = PRIVATE_CHAT_ID
 
 
-# About 6 s: the settings panel and its edit, then a clip on the second engine rendered
-# slowly on purpose (2.5 s) so its status shows it at work, then /history.
+@pytest.mark.slow(
+    "About 6 s: the settings panel and its edit, then a clip on the second engine rendered slowly"
+    " on purpose (2.5 s) so its status shows it at work, then /history."
+)
 async def test_a_chat_picks_the_engine_in_settings(provider: Sandbox) -> None:
     client = provider.client
     await client.send_text(CHAT, "/settings")
@@ -78,7 +80,9 @@ async def test_what_the_second_engine_cannot_do_is_refused_with_what_to_use(
         assert provider_calls(sandbox) == []
 
 
-# About 6 s: a clip on the second engine, then three refusals, paced in one private chat.
+@pytest.mark.slow(
+    "About 6 s: a clip on the second engine, then three refusals, paced in one private chat."
+)
 async def test_extend_and_aleph_are_refused_on_the_second_engine(
     start_sandbox: StartSandbox, samples: Samples
 ) -> None:

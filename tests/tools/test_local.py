@@ -23,7 +23,9 @@ from tests.tools.conftest import (
 CHAT = PRIVATE_CHAT_ID
 
 
-# About 6 s: six ffmpeg runs on one clip and six results, paced in one private chat.
+@pytest.mark.slow(
+    "About 6 s: six ffmpeg runs on one clip and six results, paced in one private chat."
+)
 async def test_video_tools_run_locally(local: Sandbox, samples: Samples, tmp_path: Path) -> None:
     client = local.client
     video = (await client.send_video(CHAT, samples.colours))["message_id"]

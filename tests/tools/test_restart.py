@@ -115,8 +115,10 @@ def videos_answering(messages: list[Message], request: Message) -> list[Message]
     ]
 
 
-# About 7 s: two starts of the bot, the call made twice, and twice the claim time (3 s)
-# waited out to see that no second delivery follows.
+@pytest.mark.slow(
+    "About 7 s: two starts of the bot, the call made twice, and twice the claim time (3 s) waited"
+    " out to see that no second delivery follows."
+)
 async def test_a_call_cut_off_by_a_restart_runs_again_and_is_delivered_once(
     tmp_path: Path, samples: Samples
 ) -> None:
