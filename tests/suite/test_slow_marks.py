@@ -11,7 +11,8 @@ from pathlib import Path
 from tests.slow import unexplained
 
 ROOT = Path(__file__).resolve().parents[2]
-ALONE = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # only the plugin under test: a quicker start
+# Only the plugin under test (a quicker start), and none of the outer run's options.
+ALONE = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": ""}
 
 TESTS = """
 import time
