@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -100,13 +101,14 @@ def options_params(options: VideoOptions) -> dict[str, Any]:
     }
 
 
-def options_from_row(row: Row) -> VideoOptions:
+def options_from_row(row: Row, seed: int | None = None) -> VideoOptions:
     ratio = row["aspect_ratio"]
     return VideoOptions(
         aspect_ratio=None if ratio is None else AspectRatio(ratio),
         duration=int(row["duration"]),
         quality=Quality(row["quality"]),
         watermark=row["watermark"],
+        seed=seed,
     )
 
 
@@ -215,12 +217,17 @@ def job_ref_from_row(row: Row) -> JobRef:
 
 
 def job_from_row(row: Row) -> Job:
+    if isinstance(row, sqlite3.Row):
+        # sqlite3.Row finds a column by name by comparing it with each column's name in turn;
+        # a Job reads some forty columns, and a dict made once halves the cost of building it
+        # (every callback builds one).
+        row = dict(zip(row.keys(), row, strict=True))
     payment = row["payment"]
     return Job(
         id=row["id"],
         kind=JobKind(row["kind"]),
         prompt=row["prompt"],
-        options=dataclasses.replace(options_from_row(row), seed=row["seed"]),
+        options=options_from_row(row, seed=row["seed"]),
         origin=_origin_from_row(row),
         callback_token=row["callback_token"],
         state=JobState(row["state"]),
