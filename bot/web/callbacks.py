@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -19,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # Tokens are secrets.token_urlsafe(24); anything else in that place cannot name a job.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# The provider's expected answer, the same for every accepted callback: encoded once.
+_OK = json.dumps({"code": 200, "msg": "ok"}).encode()
 
 
 async def runway_callback(request: web.Request) -> web.Response:
@@ -46,7 +49,7 @@ async def runway_callback(request: web.Request) -> web.Response:
     except JobNotFoundError:
         return _reject(request, "task_mismatch", 404)
     service.metrics.inc("callbacks_accepted")
-    return web.json_response({"code": 200, "msg": "ok"})
+    return web.Response(body=_OK, content_type="application/json")
 
 
 async def _job_of(request: web.Request) -> JobRef | None:

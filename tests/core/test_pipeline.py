@@ -241,6 +241,22 @@ async def test_a_callback_for_another_task_changes_nothing(pipelines: PipelineFa
         assert await state_of(bot, job.id) is JobState.QUEUED
 
 
+async def test_an_accepted_callback_is_answered_as_the_provider_expects(
+    pipelines: PipelineFactory,
+) -> None:
+    async with pipelines.start(callbacks=False, poll_interval=30) as bot:
+        job = await submitted(bot)
+        url = f"{bot.url}/callbacks/runway/{job.callback_token}"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=success_body(job.task_id or "")) as response,
+        ):
+            assert response.status == 200
+            assert response.content_type == "application/json"
+            assert await response.json() == {"code": 200, "msg": "ok"}
+        assert await state_of(bot, job.id) in {JobState.SUCCEEDED, JobState.DELIVERED}
+
+
 async def test_signatures_are_checked_when_a_key_is_set(
     pipelines: PipelineFactory, emulator: RunningRunway
 ) -> None:
