@@ -72,6 +72,16 @@ async def test_advance_keeps_what_it_is_not_given_and_fills_a_missing_task_id(
     assert (done.task_id, done.result) == ("from-callback", first)
 
 
+async def test_advance_without_a_task_id_keeps_the_jobs_own(store: JobStore) -> None:
+    """Polls and timers move a job without naming its task: the task stays the job's."""
+    job = await job_in(store, S.SUBMITTING)
+    must(await store.advance(job.id, S.GENERATING, at(1), task_id="t-known"))
+    first = Result(video(job.id).kind, "https://v/2.mp4")
+    done = must(await store.advance(job.id, S.SUCCEEDED, at(2), result=first))
+    assert (done.task_id, done.result, done.state) == ("t-known", first, S.SUCCEEDED)
+    assert (await store.get(job.id)) == done
+
+
 async def test_advance_with_an_old_token_changes_nothing(store: JobStore) -> None:
     job = await job_in(store, S.QUEUED)
     assert await store.advance(job.id, S.SUCCEEDED, at(1), token="earlier-submission") is None
