@@ -189,7 +189,9 @@ async def test_quick_commands_in_a_private_chat_are_answered_by_pacing_not_refus
         assert await sandbox.too_many_requests() == 0
 
 
-# About 6 s: a 2 s render, 2.5 s with the bot down, and 2 s watching for a second copy.
+@pytest.mark.slow(
+    "About 6 s: a 2 s render, 2.5 s with the bot down, and 2 s watching for a second copy."
+)
 async def test_a_restart_mid_job_delivers_the_video_exactly_once(tmp_path: Path) -> None:
     knobs = RunwayKnobs(latency=2.0, fps=4, frame_scale=QUARTER)
     async with (

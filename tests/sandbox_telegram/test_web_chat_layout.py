@@ -13,7 +13,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMedia
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID, YOU_ID, RunningTelegram
 from tests.browser import chromium, chromium_browser, open_web_chat
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow(
+        "a real Chromium starts for each test and lays the page out (some at two widths)"
+    ),
+]
 
 __all__ = ["chromium"]
 

@@ -58,6 +58,10 @@ bodies = st.one_of(
 )
 
 
+@pytest.mark.slow(
+    "About 2 s alone, 6 s beside the other workers: 300 generated bodies, each parsed as a "
+    "callback (hypothesis)."
+)
 @QUICK
 @given(bodies)
 def test_parse_callback_returns_an_update_or_a_callback_error(body: bytes) -> None:

@@ -121,6 +121,10 @@ async def test_a_running_bot_s_file_is_not_copied(db_path: Path, postgres_fresh:
         assert await store.count_by_state() == dict.fromkeys(S, 0)
 
 
+@pytest.mark.slow(
+    "About 1 s alone, 5-6 s beside the other workers: two `python -m bot copy` processes start, "
+    "each importing the bot (about 1.4 CPU-seconds)."
+)
 async def test_a_missing_file_or_url_is_refused(tmp_path: Path, postgres_fresh: str) -> None:
     missing = await command(tmp_path / "nothing.sqlite3", postgres_fresh)
     assert (missing.code, missing.err.strip()) == (
