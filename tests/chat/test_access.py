@@ -26,8 +26,10 @@ async def test_allowlists_admit_users_and_whole_chats(start_sandbox: StartSandbo
         assert await sandbox.bot.store.recent(PRIVATE_CHAT_ID, 5) == []
 
 
-# About 5 s: a clip rendered and delivered with its status message and edits, then the
-# refusal, all in one private chat at about one message a second.
+@pytest.mark.slow(
+    "About 5 s: a clip rendered and delivered with its status message and edits, then the "
+    "refusal, all in one private chat at about one message a second."
+)
 async def test_daily_budget_says_when_to_try_again(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(daily_jobs_per_user=1) as sandbox:
         client = sandbox.client
@@ -40,8 +42,10 @@ async def test_daily_budget_says_when_to_try_again(start_sandbox: StartSandbox) 
         assert "UTC" in text_of(refusal) and "1 video for today" in text_of(refusal)
 
 
-# About 6 s: two clips rendered and delivered in one private chat, each with its status
-# message and edits at about one message a second.
+@pytest.mark.slow(
+    "About 6 s: two clips rendered and delivered in one private chat, each with its status "
+    "message and edits at about one message a second."
+)
 async def test_admins_are_exempt_from_budgets(start_sandbox: StartSandbox) -> None:
     async with start_sandbox(daily_jobs_per_user=1, admin_user_ids=str(YOU_ID)) as sandbox:
         client = sandbox.client

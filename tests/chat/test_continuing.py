@@ -53,8 +53,10 @@ async def test_a_webp_photo_is_sent_to_the_provider_as_a_jpeg(
     assert sent[0]["json"]["imageUrl"].endswith(".jpg")
 
 
-# About 10 s: three clips one after another in one private chat (a clip, its Aleph restyle,
-# a continuation from the restyle's last frame, taken with ffmpeg), each paced there.
+@pytest.mark.slow(
+    "About 10 s: three clips one after another in one private chat (a clip, its Aleph restyle, a "
+    "continuation from the restyle's last frame, taken with ffmpeg), each paced there."
+)
 async def test_an_aleph_result_is_continued_from_its_last_frame(sandbox: Sandbox) -> None:
     """The extend endpoint knows Runway tasks only: an Aleph result is continued as a new clip
     from its last frame, the status says so, and the provider never gets a refused extend."""

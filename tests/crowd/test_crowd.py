@@ -113,6 +113,7 @@ async def test_videos_overtake_the_status_messages_still_waiting(
     assert len(finished_shown) < 30  # statuses of delivered jobs were dropped, not sent late
 
 
+@pytest.mark.slow("About 4 s: the 3 s flood wait Telegram sets on one chat, waited out.")
 async def test_a_flood_wait_in_one_chat_holds_up_no_other(start_sandbox: StartSandbox) -> None:
     """Telegram makes one private chat wait 3 s: the other 20 get their videos at once, the
     held one after its wait, and no video goes twice. About 4 s, the wait itself."""

@@ -214,7 +214,7 @@ async def test_a_restart_mid_job_delivers_the_video_exactly_once(tmp_path: Path)
             assert counts.get(JobState.DELIVERED) == 1
 
 
-# About 6 s: two starts of the bot and two renders of the animated photo.
+@pytest.mark.slow("About 6 s: two starts of the bot and two renders of the animated photo.")
 async def test_regenerate_of_an_animated_photo_works_after_a_restart(tmp_path: Path) -> None:
     """The photo's Telegram file id is kept with the job, so Regenerate can fetch it again."""
     async with (

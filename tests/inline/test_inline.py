@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.domain.models import Delivery, Job, JobState, Origin, Result, ResultKind, VideoOptions
 from bot.domain.ports import NewJob
 from bot.domain.sharing import PAGE
@@ -69,7 +71,9 @@ async def copy_delivered(sandbox: Sandbox, like: Job, prompt: str) -> Job:
     return done
 
 
-# About 6 s: the group's video waits for the group's flood budget (20 messages a minute).
+@pytest.mark.slow(
+    "About 6 s: the group's video waits for the group's flood budget (20 messages a minute)."
+)
 async def test_only_the_askers_own_videos_by_words(start_sandbox: StartSandbox) -> None:
     async with start_sandbox() as sandbox:
         olga = (await sandbox.client.create_user("Olga"))["id"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from sandbox.telegram import PRIVATE_CHAT_ID
 from sandbox.telegram.world import YOU_ID
 from tests.chat.conftest import has_video, text_of
@@ -40,6 +42,10 @@ async def test_a_clip_is_paid_by_its_own_invoice(sandbox: Sandbox) -> None:
     assert rows[0]["charge_id"] == outcome.telegram_payment_charge_id
 
 
+@pytest.mark.slow(
+    "About 3 s alone, 5-6 s beside the other workers: a purchase, a clip made and delivered, and "
+    "/balance, in one private chat at about one message a second."
+)
 async def test_a_clip_is_paid_from_the_balance_without_an_invoice(sandbox: Sandbox) -> None:
     client = sandbox.client
     await buy(sandbox, 30)

@@ -153,7 +153,7 @@ update_like = st.fixed_dictionaries(
 )
 
 
-# About 5 s: 120 generated updates, each a real HTTP request to the running edge.
+@pytest.mark.slow("About 5 s: 120 generated updates, each a real HTTP request to the running edge.")
 @OVER_HTTP
 @given(payload=st.one_of(update_like, json_values))
 async def test_the_webhook_route_never_answers_5xx(edge: Edge, payload: Any) -> None:
