@@ -105,6 +105,7 @@ async def test_under_ci_a_skipped_postgres_suite_fails_the_run(tmp_path: Path) -
     assert "CI=true: the PostgreSQL tests must run" in out
 
 
+@pytest.mark.slow("About 2-3 s alone: a pytest process runs initdb and starts a PostgreSQL server.")
 @pytest.mark.skipif(tests_postgres._binaries() is None, reason="PostgreSQL is not installed here")
 async def test_no_server_but_binaries_starts_a_throwaway_cluster(tmp_path: Path) -> None:
     """initdb and a server start: the slowest case here (a second or two)."""

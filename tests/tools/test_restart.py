@@ -166,6 +166,10 @@ async def test_a_call_cut_off_twice_is_reported_as_interrupted(
             assert videos_answering(await third.client.messages(CHAT), request) == []
 
 
+@pytest.mark.slow(
+    "About 4-5 s: the bot started twice, a local trim made, a delivery refused once and "
+    "retried after the restart, in one private chat."
+)
 @pytest.mark.parametrize("file_kept", [True, False])
 async def test_a_local_result_made_before_a_restart_is_delivered_after_it(
     tmp_path: Path, samples: Samples, file_kept: bool
