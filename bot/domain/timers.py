@@ -91,6 +91,9 @@ class Timers:
             case JobState.QUEUED | JobState.GENERATING:
                 await self._poll(job)
             case JobState.SUCCEEDED:
+                # A retry round, or a delivery whose worker let its claim run out (it died, or
+                # stalled past the claim): the moment a video could go twice, so it is told.
+                logger.info("job %s: delivering it from the timers (round %s)", job.id, job.checks)
                 follow = self.on_succeeded.get(job.engine, self.service.deliver)
                 await follow(job)
             case JobState.FAILED if not job.failure_reported:
