@@ -13,13 +13,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from bot.domain.ports import Claim, JobStore
 
 logger = logging.getLogger(__name__)
+
+# Set while a delivery runs: renews the job's claim and answers whether it is still this
+# worker's. The outbound side awaits it when the result's turn comes, just before the call,
+# so a worker that stalled past its claim (another may have sent the job by then) sends
+# nothing, and one that still holds it keeps it for a whole claim's lifetime more.
+CLAIM_CHECK: ContextVar[Callable[[], Awaitable[bool]] | None] = ContextVar(
+    "claim_check", default=None
+)
 
 
 class HeldClaims:
@@ -46,19 +55,32 @@ class HeldClaims:
 
     @asynccontextmanager
     async def holding(self, job_id: int) -> AsyncIterator[None]:
-        """Renew the job's claim for as long as the block runs."""
+        """Renew the job's claim for as long as the block runs; within it, `CLAIM_CHECK`
+        renews it once more on demand and says whether it is still this worker's."""
         self._held[job_id] += 1
         if self._renewing is None:
             self._renewing = asyncio.create_task(self._renew(), name="renew-claims")
+        checking = CLAIM_CHECK.set(lambda: self.still_mine(job_id))
         try:
             yield
         finally:
+            CLAIM_CHECK.reset(checking)
             self._held[job_id] -= 1
             if self._held[job_id] <= 0:
                 del self._held[job_id]
             if not self._held and self._renewing is not None:  # nothing left to renew
                 self._renewing.cancel()
                 self._renewing = None
+
+    async def still_mine(self, job_id: int) -> bool:
+        """Renew this one claim now; False when another worker holds the job (its claim ran
+        out here and was taken) or it is no longer waiting for delivery."""
+        until = self._clock() + timedelta(seconds=self._ttl())
+        kept = await self._store.extend_claims([job_id], Claim(self._owner, until))
+        if job_id not in kept:
+            self._held.pop(job_id, None)
+            return False
+        return True
 
     async def _renew(self) -> None:
         while True:

@@ -126,5 +126,10 @@ class ResultUnavailableError(BotError):
     never fetches from, or a file that is gone): trying again will not help."""
 
 
+class ClaimLostError(BotError):
+    """This worker's claim on a job ran out before its result went (the worker stalled past
+    it): another may hold the job now, so this one sends nothing."""
+
+
 class RecipientGoneError(BotError):
     """Telegram refuses to deliver to this chat for good (blocked, kicked, deleted)."""

@@ -20,7 +20,7 @@ OTHER = "other"
 REJECT_REASONS = frozenset(
     {"unknown_token", "unreadable", "bad_signature", "task_mismatch", "too_large", "timeout"}
 )
-DELIVERY_OUTCOMES = frozenset({"sent", "unconfirmed", "failed", "undeliverable"})
+DELIVERY_OUTCOMES = frozenset({"sent", "unconfirmed", "failed", "undeliverable", "claim_lost"})
 FAILURE_REASONS = frozenset(reason.value for reason in FailureReason)
 # The provider's documented envelope codes; 0 is an error that carried none (network, timeout).
 CLAIMERS = frozenset({"line", "timers"})  # the submission line; polls, timeouts, deliveries

@@ -24,6 +24,7 @@ from bot.domain.claims import HeldClaims
 from bot.domain.engines import Engines, check_second_engine
 from bot.domain.errors import (
     AccessDeniedError,
+    ClaimLostError,
     JobNotFoundError,
     QuotaExceededError,
     RecipientGoneError,
@@ -435,6 +436,10 @@ class JobService:
                 delivery = await self.notifier.deliver(job, self.local_results.get(job.id))
         except RecipientGoneError as exc:
             await self._undeliverable(job, str(exc), tell=False)
+            return
+        except ClaimLostError as exc:  # whoever holds the job now delivers it: write nothing
+            logger.warning("job %s: not sent here (%s)", job.id, exc)
+            self.metrics.inc("deliveries", "claim_lost")
             return
         except ResultUnavailableError as exc:
             logger.warning("job %s: its result cannot be fetched (%s)", job.id, exc)

@@ -22,7 +22,7 @@ from telegram import InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ExtBot
 
-from bot.domain.errors import ResultUnavailableError
+from bot.domain.errors import ClaimLostError, ResultUnavailableError
 from bot.domain.models import Delivery, Job, Origin
 from bot.domain.service import Place
 from bot.media.fetching import BlockedURLError, ResultFetcher
@@ -209,6 +209,8 @@ class TelegramNotifier:
             return Delivery(job.origin.chat_id, None)
         except BlockedURLError as exc:
             raise ResultUnavailableError(f"BlockedURLError: {exc}") from exc
+        except Dropped as exc:  # only a delivery's lost claim drops a result
+            raise ClaimLostError(f"the claim on job {job.id} ran out before its turn") from exc
         return Delivery(job.origin.chat_id, message.message_id, _file_id(message))
 
 

@@ -20,6 +20,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
+from bot.domain.claims import CLAIM_CHECK
 from bot.domain.models import Job, Origin, ResultKind
 from bot.media.downloads import MB, TooLargeError, download, remote_size
 from bot.media.fetching import ResultFetcher
@@ -43,6 +44,13 @@ ACTIONS = {
 # (up to 50 MB; the write side has build_bot's media_write_timeout) and processed it.
 MEDIA_READ_TIMEOUT = 120.0
 DELIVERY = Send(Priority.DELIVERY)
+
+
+def delivery() -> Send:
+    """How a result goes: as a delivery that, when its turn comes, first makes sure the
+    worker's claim on the job is still its own (CLAIM_CHECK), and is dropped if not."""
+    check = CLAIM_CHECK.get()
+    return DELIVERY if check is None else Send(Priority.DELIVERY, check=check)
 
 
 def reply_to(origin: Origin) -> ReplyParameters | None:
@@ -102,7 +110,7 @@ class ResultSender:
             "reply_parameters": reply_to(origin),
             "reply_markup": result_keyboard(job),
             "read_timeout": MEDIA_READ_TIMEOUT,
-            "rate_limit_args": DELIVERY,
+            "rate_limit_args": delivery(),
         }
         async with self.showing(origin, ACTIONS[kind]):
             if kind is ResultKind.PHOTO:
@@ -123,7 +131,7 @@ class ResultSender:
                 message_thread_id=origin.thread_id,
                 reply_parameters=reply_to(origin),
                 reply_markup=markup,
-                rate_limit_args=DELIVERY,
+                rate_limit_args=delivery(),
             )
         )
 

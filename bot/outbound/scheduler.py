@@ -222,6 +222,9 @@ class OutboundScheduler(BaseRateLimiter[Send]):
         refused = False
         try:
             await self._count_late(ticket)
+            check = ticket.request.check
+            if check is not None and not await check():
+                raise Dropped()
             return await call()
         except RetryAfter:
             refused = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +33,13 @@ class Priority(enum.IntEnum):
 class Send:
     """`rate_limit_args` of every ExtBot method. `coalesce`: a newer waiting call with the same
     key replaces this one (edits default to one key per message). `drop_if`: asked just before
-    the call would go out; true drops it (the caller gets Dropped)."""
+    the call would go out; true drops it (the caller gets Dropped). `check`: awaited once the
+    call has its grant, as the last thing before it goes; false drops it the same way."""
 
     priority: Priority
     coalesce: Hashable | None = None
     drop_if: Callable[[], bool] | None = None
+    check: Callable[[], Awaitable[bool]] | None = None
 
 
 class OutboundSkipped(Exception):
@@ -75,6 +77,7 @@ class Outgoing:
     priority: Priority
     coalesce: Hashable | None
     drop_if: Callable[[], bool] | None
+    check: Callable[[], Awaitable[bool]] | None = None
 
     @classmethod
     def of(cls, endpoint: str, data: Mapping[str, Any], send: Send | None) -> Outgoing:
@@ -84,7 +87,8 @@ class Outgoing:
         key = send.coalesce if send else None
         coalesce = key if key is not None else _default_key(endpoint, chat, data)
         drop_if = send.drop_if if send else None
-        return cls(endpoint, kind, chat, priority, coalesce, drop_if)
+        check = send.check if send else None
+        return cls(endpoint, kind, chat, priority, coalesce, drop_if, check)
 
 
 def _kind(endpoint: str) -> Kind:
