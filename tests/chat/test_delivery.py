@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.domain.models import JobState
 from bot.domain.ports import Claim
 from sandbox.runway import RunwayKnobs
@@ -54,6 +56,7 @@ async def test_moderation_failure_is_explained_in_the_status(sandbox: Sandbox) -
     assert not [m for m in await client.messages(PRIVATE_CHAT_ID) if has_video(m)]
 
 
+@pytest.mark.slow("About 4-6 s: a clip made, then the 3 s flood wait its video waits out.")
 async def test_a_video_whose_claim_another_worker_took_while_it_waited_is_not_sent(
     start_sandbox: StartSandbox,
 ) -> None:

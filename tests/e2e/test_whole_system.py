@@ -106,6 +106,10 @@ async def test_a_photo_with_a_caption_is_animated(
         assert no_telegram_file_url_reached_the_provider(sandbox)
 
 
+@pytest.mark.slow(
+    "About 4 s alone, 7 s beside the other workers: three clips rendered one after another, "
+    "each a reply to the last, in one private chat at about one message a second."
+)
 async def test_replying_to_a_delivered_video_extends_it_and_replies_grow_a_chain(
     start_sandbox: StartSandbox,
 ) -> None:

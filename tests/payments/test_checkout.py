@@ -125,6 +125,10 @@ async def test_two_invoices_paid_at_once_both_run(sandbox: Sandbox) -> None:
     assert await payments_of(sandbox).ledger.balance(YOU_ID) == 0
 
 
+@pytest.mark.slow(
+    "About 3 s alone, 5 s beside the other workers: a purchase, two requests, a clip made and "
+    "delivered and an invoice, in one private chat at about one message a second."
+)
 async def test_two_requests_at_once_spend_one_balance_once(sandbox: Sandbox) -> None:
     """The balance holds one clip's price: one request takes it, the other gets an invoice."""
     client = sandbox.client
