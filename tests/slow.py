@@ -49,8 +49,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def unexplained(taken: dict[str, float], explained: set[str]) -> list[tuple[str, float]]:
     """Tests over the limit without a reason, slowest first."""
-    over = [(name, took) for name, took in taken.items() if took > LIMIT]
-    return sorted(((n, t) for n, t in over if n not in explained), key=lambda pair: -pair[1])
+    over = [(name, took) for name, took in taken.items() if took > LIMIT and name not in explained]
+    return sorted(over, key=lambda pair: -pair[1])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

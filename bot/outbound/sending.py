@@ -77,7 +77,7 @@ class Outgoing:
     priority: Priority
     coalesce: Hashable | None
     drop_if: Callable[[], bool] | None
-    check: Callable[[], Awaitable[bool]] | None = None
+    check: Callable[[], Awaitable[bool]] | None
 
     @classmethod
     def of(cls, endpoint: str, data: Mapping[str, Any], send: Send | None) -> Outgoing:

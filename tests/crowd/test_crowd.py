@@ -56,8 +56,7 @@ def videos_of(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
 async def test_a_crowd_finishing_at_once_gets_each_video_once_and_draws_no_429(
     start_sandbox: StartSandbox,
 ) -> None:
-    """40 private chats and 10 jobs in one supergroup: about 4 s at 30 messages a second
-    (statuses first, then videos, then the statuses' last edits)."""
+    """40 private chats and 10 jobs in one supergroup finishing together, each video once."""
     async with start_sandbox() as sandbox:
         world, finished = await crowd_finishing(sandbox, Crowd("test", private=40, group=10))
         timeline = await sandbox.client.timeline()
@@ -116,7 +115,7 @@ async def test_videos_overtake_the_status_messages_still_waiting(
 @pytest.mark.slow("About 4 s: the 3 s flood wait Telegram sets on one chat, waited out.")
 async def test_a_flood_wait_in_one_chat_holds_up_no_other(start_sandbox: StartSandbox) -> None:
     """Telegram makes one private chat wait 3 s: the other 20 get their videos at once, the
-    held one after its wait, and no video goes twice. About 4 s, the wait itself."""
+    held one after its wait, and no video goes twice."""
     async with start_sandbox() as sandbox:
         async with aiohttp.ClientSession() as session:
             url = await render_one(session, sandbox.runway.url)

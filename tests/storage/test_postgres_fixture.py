@@ -108,7 +108,6 @@ async def test_under_ci_a_skipped_postgres_suite_fails_the_run(tmp_path: Path) -
 @pytest.mark.slow("About 2-3 s alone: a pytest process runs initdb and starts a PostgreSQL server.")
 @pytest.mark.skipif(tests_postgres._binaries() is None, reason="PostgreSQL is not installed here")
 async def test_no_server_but_binaries_starts_a_throwaway_cluster(tmp_path: Path) -> None:
-    """initdb and a server start: the slowest case here (a second or two)."""
     code, out = await _pytest(tmp_path, TEST_DATABASE_URL=NOWHERE, KEEP_BINARIES="1")
     assert code == 0, out
     assert "3 passed" in out
