@@ -6,12 +6,28 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from typing import Any, TypedDict
+
+from telegram.request import HTTPXRequest
+
+from bot.telegram.app import bot_api_request
 
 # The Runway emulator's frame_scale for tests that count, time and deliver clips but never look
 # at their pixels: a quarter-size frame renders in about a quarter of the time. The tests that
 # check sizes and pixels (tests/sandbox_runway) keep full frames.
 QUARTER = 0.25
+
+
+class BotRequests(TypedDict):
+    request: HTTPXRequest
+    get_updates_request: HTTPXRequest
+
+
+def bot_requests(**options: Any) -> BotRequests:
+    """`Bot(token, **bot_requests())`: PTB's request stack as the bot builds its own, on the
+    process's one TLS context (a plain `Bot(token)` loads the CA bundle twice: 75 ms of CPU in
+    every test that builds one). `options` are HTTPXRequest's for the calls but getUpdates."""
+    return BotRequests(request=bot_api_request(**options), get_updates_request=bot_api_request())
 
 
 def free_port() -> int:

@@ -76,22 +76,24 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+def bot_api_request(**options: Any) -> HTTPXRequest:
+    """PTB's HTTPXRequest on the process's one TLS context; `options` are HTTPXRequest's."""
+    return HTTPXRequest(httpx_kwargs={"verify": tls_context()}, **options)
+
+
 def build_bot(settings: Settings, budgets: Budgets | None = None) -> ExtBot[Send]:
     """Every call but getUpdates goes through one OutboundScheduler; `budgets` lets several
     replicas share the flood budgets (default: this process's own)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    tls = {"verify": tls_context()}
-    request = HTTPXRequest(
-        connection_pool_size=CONNECTION_POOL,
-        media_write_timeout=MEDIA_WRITE_TIMEOUT,
-        httpx_kwargs=tls,
+    request = bot_api_request(
+        connection_pool_size=CONNECTION_POOL, media_write_timeout=MEDIA_WRITE_TIMEOUT
     )
     return ExtBot(
         token,
         base_url=f"{settings.telegram_api_url}/bot",
         base_file_url=f"{settings.telegram_api_url}/file/bot",
         request=request,
-        get_updates_request=HTTPXRequest(read_timeout=30.0, httpx_kwargs=tls),
+        get_updates_request=bot_api_request(read_timeout=30.0),
         rate_limiter=OutboundScheduler(budgets, max_in_flight=IN_FLIGHT),
         # Every answer replies to its request, and still goes out if the request was deleted.
         defaults=Defaults(do_quote=True, allow_sending_without_reply=True),

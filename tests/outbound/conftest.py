@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from telegram import Bot
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.outbound.budgets import BudgetLimits, ChatKey, MemoryBudgets
 from bot.outbound.scheduler import OutboundScheduler
@@ -22,6 +21,7 @@ from sandbox.telegram import RunningTelegram, TelegramEmulatorConfig, TelegramSt
 from sandbox.telegram.state import ChatLog
 from sandbox.telegram.world import ChatRecord
 from tests.sandbox_telegram.conftest import make_mp4
+from tests.support import bot_requests
 
 TOKEN = "1000:sandbox"
 Event = dict[str, Any]
@@ -36,16 +36,16 @@ async def scheduled_bot(
     api_base: str, rate_limiter: OutboundScheduler, **request: Any
 ) -> AsyncIterator[ExtBot[Send]]:
     """The bot under test: every call through `rate_limiter`, over HTTPXRequest."""
-    pool = HTTPXRequest(connection_pool_size=64, **request)
-    async with ExtBot(TOKEN, base_url=api_base, request=pool, rate_limiter=rate_limiter) as bot:
+    requests = bot_requests(connection_pool_size=64, **request)
+    async with ExtBot(TOKEN, base_url=api_base, rate_limiter=rate_limiter, **requests) as bot:
         yield bot
 
 
 @asynccontextmanager
 async def bypass_bot(api_base: str) -> AsyncIterator[Bot]:
     """A second client of the same bot with no scheduler: it spends budgets behind its back."""
-    request = HTTPXRequest(connection_pool_size=64, pool_timeout=10.0)
-    async with Bot(TOKEN, base_url=api_base, request=request) as bot:
+    requests = bot_requests(connection_pool_size=64, pool_timeout=10.0)
+    async with Bot(TOKEN, base_url=api_base, **requests) as bot:
         yield bot
 
 

@@ -22,7 +22,7 @@ from bot.telegram.app import build_bot
 from sandbox.telegram import GROUP_ID, PRIVATE_CHAT_ID, serve_telegram
 from tests.outbound.conftest import TOKEN, flood_config, scheduled_bot, scheduler
 from tests.outbound.scripted import Params, serve_scripted, too_many
-from tests.support import eventually
+from tests.support import bot_requests, eventually
 
 
 async def test_start_up_waits_out_a_flood_wait() -> None:
@@ -37,7 +37,7 @@ async def test_start_up_waits_out_a_flood_wait() -> None:
 
     rate_limiter = scheduler()
     async with serve_scripted(script) as (api_base, api):
-        bot = ExtBot(TOKEN, base_url=api_base, rate_limiter=rate_limiter)
+        bot = ExtBot(TOKEN, base_url=api_base, rate_limiter=rate_limiter, **bot_requests())
         start = time.monotonic()
         await bot.initialize()
         try:
@@ -126,7 +126,7 @@ async def test_a_delivery_telegram_answers_after_7_s_is_sent_once() -> None:
 async def test_shutdown_fails_waiting_calls_and_leaves_no_task_behind() -> None:
     rate_limiter = scheduler(BudgetLimits(group=(Window(1, 10.0),)))
     async with serve_telegram(flood_config()) as tg:
-        bot = ExtBot(TOKEN, base_url=tg.api_base, rate_limiter=rate_limiter)
+        bot = ExtBot(TOKEN, base_url=tg.api_base, rate_limiter=rate_limiter, **bot_requests())
         await bot.initialize()
         await bot.send_message(GROUP_ID, "at once")
         waiting = [asyncio.create_task(bot.send_message(GROUP_ID, f"w{n}")) for n in range(3)]

@@ -14,6 +14,7 @@ from PIL import Image
 from telegram import Bot
 
 from sandbox.telegram import RunningTelegram, TelegramEmulatorConfig, serve_telegram
+from tests.support import bot_requests
 
 TOKEN = "1000:sandbox"
 
@@ -26,7 +27,9 @@ async def sandbox() -> AsyncIterator[RunningTelegram]:
 
 @pytest.fixture
 async def bot(sandbox: RunningTelegram) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=sandbox.api_base, base_file_url=sandbox.file_base) as ptb:
+    async with Bot(
+        TOKEN, base_url=sandbox.api_base, base_file_url=sandbox.file_base, **bot_requests()
+    ) as ptb:
         yield ptb
 
 

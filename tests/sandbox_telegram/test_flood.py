@@ -17,6 +17,7 @@ from sandbox.telegram import (
     serve_telegram,
 )
 from tests.sandbox_telegram.conftest import TOKEN
+from tests.support import bot_requests
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +35,7 @@ async def limited() -> AsyncIterator[RunningTelegram]:
 
 @pytest.fixture
 async def limited_bot(limited: RunningTelegram) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=limited.api_base) as ptb:
+    async with Bot(TOKEN, base_url=limited.api_base, **bot_requests()) as ptb:
         yield ptb
 
 

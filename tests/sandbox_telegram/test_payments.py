@@ -21,6 +21,7 @@ from sandbox.telegram import (
     serve_telegram,
 )
 from tests.sandbox_telegram.conftest import TOKEN
+from tests.support import bot_requests
 
 STARS = "XTR"
 
@@ -185,7 +186,7 @@ async def impatient() -> AsyncIterator[RunningTelegram]:
 
 
 async def test_no_answer_in_time_fails_the_payment(impatient: RunningTelegram) -> None:
-    async with Bot(TOKEN, base_url=impatient.api_base) as bot:
+    async with Bot(TOKEN, base_url=impatient.api_base, **bot_requests()) as bot:
         message_id = await invoice(bot, 100)
         outcome = await impatient.client.pay(PRIVATE_CHAT_ID, message_id)
         asked = await next_update(bot)

@@ -21,6 +21,7 @@ from sandbox.telegram import (
     PRIVATE_CHAT_ID,
     RunningTelegram,
 )
+from tests.support import bot_requests
 
 
 async def test_long_poll_waits_for_the_next_update(bot: Bot, sandbox: RunningTelegram) -> None:
@@ -61,7 +62,7 @@ async def test_allowed_updates_filter_new_updates(bot: Bot, sandbox: RunningTele
 async def test_a_second_poller_ends_the_first(bot: Bot, sandbox: RunningTelegram) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.1)
-    async with Bot(bot.token, base_url=sandbox.api_base) as other:
+    async with Bot(bot.token, base_url=sandbox.api_base, **bot_requests()) as other:
         assert await other.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await first

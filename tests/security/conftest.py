@@ -28,7 +28,7 @@ from bot.web.keys import WebConfig
 from bot.wiring import running_bot
 from sandbox.runway import RunwayKnobs, serve_runway
 from tests.core.conftest import RecordingNotifier, fast_timing
-from tests.support import QUARTER, eventually, free_port
+from tests.support import QUARTER, bot_requests, eventually, free_port
 
 API_KEY = "security-key"
 HMAC_KEY = "security-hmac-key"
@@ -100,7 +100,7 @@ async def start_edge(stack: AsyncExitStack, tmp_path: Path) -> Edge:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     updates: list[Update] = []
-    parser = Bot(BOT_TOKEN)
+    parser = Bot(BOT_TOKEN, **bot_requests())
 
     async def sink(payload: dict[str, Any]) -> None:
         updates.append(Update.de_json(payload, parser))
