@@ -56,7 +56,6 @@ def _fill(path: Path, count: int) -> None:
     db.close()
 
 
-# About 3 s on a busy 2-core machine: most of it inserts the 100k rows.
 @pytest.mark.slow("About 8 s: most of it inserts the 100k rows the issue's figure is about.")
 async def test_rearming_100k_jobs_takes_two_statements_in_one_transaction(db_path: Path) -> None:
     async with SqliteJobStore.open(db_path):
