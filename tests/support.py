@@ -25,7 +25,7 @@ class BotRequests(TypedDict):
 
 def bot_requests(**options: Any) -> BotRequests:
     """`Bot(token, **bot_requests())`: PTB's request stack as the bot builds its own, on the
-    process's one TLS context (a plain `Bot(token)` loads the CA bundle twice: 75 ms of CPU in
+    process's one TLS context (a plain `Bot(token)` loads the CA bundle twice: 60-75 ms of CPU in
     every test that builds one). `options` are HTTPXRequest's for the calls but getUpdates."""
     return BotRequests(request=bot_api_request(**options), get_updates_request=bot_api_request())
 
