@@ -14,7 +14,7 @@ test: $(VENV)/.test
 	@# mypy (about 18 s of one core from a cold cache) checks while the tests run, in the time
 	@# their waits on emulators and flood windows leave; its verdict is printed after theirs.
 	$(BIN)/mypy > $(VENV)/mypy.log 2>&1 & typing=$$!; \
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 8 --dist worksteal; tests=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 5 --dist worksteal; tests=$$?; \
 	wait $$typing; typed=$$?; cat $(VENV)/mypy.log; \
 	if [ $$typed -ne 0 ]; then exit $$typed; fi; exit $$tests
 
