@@ -23,6 +23,7 @@ class Ticket:
     serial: int  # creation order: the larger, the newer
     seq: int  # place in line; a replacement keeps the place of the call it replaced
     priority: Priority
+    entered: float  # when it first got in line (the scheduler's clock)
     front: bool = False  # a call Telegram refused with 429: first in its chat once the wait ends
     future: asyncio.Future[None] = field(default_factory=_new_future)
     waiting: bool = False  # in its chat's line
@@ -38,7 +39,7 @@ class Ticket:
 
     def again(self) -> Ticket:
         """The same call back in line after a 429, ahead of the rest of its chat."""
-        return Ticket(self.request, self.serial, self.seq, self.priority, front=True)
+        return Ticket(self.request, self.serial, self.seq, self.priority, self.entered, front=True)
 
     def unwanted(self) -> bool:
         drop_if = self.request.drop_if
@@ -70,6 +71,7 @@ class ChatQueue:
         newer, older = (ticket, other) if ticket.serial > other.serial else (other, ticket)
         newer.seq, newer.priority = min(newer.seq, older.seq), min(newer.priority, older.priority)
         newer.front = newer.front or older.front
+        newer.entered = min(newer.entered, older.entered)
         if older is other:
             self._leave(other)
             self._enter(newer)

@@ -51,6 +51,18 @@ ALIKE_REFUSALS = 3  # chats refused in a row with the same wait: the bot's own b
 
 
 @dataclass(frozen=True)
+class Grant:
+    """A call let out, as the DEBUG log of `bot.outbound.scheduler` records it (`extra`
+    "grant"): which call, when it got in line and when its turn came, on the scheduler's clock."""
+
+    endpoint: str
+    chat: ChatKey | None
+    priority: Priority
+    entered: float
+    at: float
+
+
+@dataclass(frozen=True)
 class OutboundStats:
     """A snapshot for tests, /metrics and /healthz."""
 
@@ -194,7 +206,7 @@ class OutboundScheduler(BaseRateLimiter[Send]):
 
     async def _in_line(self, request: Outgoing, call: Call) -> Result:
         serial = next(self._serials)
-        ticket = self._enqueue(Ticket(request, serial, serial, request.priority))
+        ticket = self._enqueue(Ticket(request, serial, serial, request.priority, self._clock()))
         while True:
             await self._turn(ticket)
             try:
@@ -412,7 +424,7 @@ class OutboundScheduler(BaseRateLimiter[Send]):
         if ticket.waiting:
             queue.pop()
             ticket.counted_at = now
-            self._grant(ticket)
+            self._grant(ticket, now)
         return True
 
     def _spare_for(self, chat: ChatKey | None, request: Outgoing) -> int:
@@ -424,10 +436,11 @@ class OutboundScheduler(BaseRateLimiter[Send]):
             return self._group_edit_spare
         return 0
 
-    def _grant(self, ticket: Ticket) -> None:
+    def _grant(self, ticket: Ticket, now: float) -> None:
         if not ticket.future.done():  # not cancelled while the budget answered
             self._in_flight += 1
             ticket.future.set_result(None)
+            _log_grant(ticket, now)
 
     def _next_wake(self, now: float) -> float | None:
         if self._in_flight >= self._max_in_flight or not self._queues:
@@ -456,6 +469,20 @@ class OutboundScheduler(BaseRateLimiter[Send]):
             retry_afters=self._retry_afters,
             in_flight=self._in_flight,
             paused=paused,
+        )
+
+
+def _log_grant(ticket: Ticket, now: float) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        request = ticket.request
+        grant = Grant(request.endpoint, request.chat, ticket.priority, ticket.entered, now)
+        logger.debug(
+            "%s to %s (%s) let out after %.3f s in line",
+            request.endpoint,
+            request.chat,
+            ticket.priority.name,
+            now - ticket.entered,
+            extra={"grant": grant},
         )
 
 
