@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from typing import Any, TypedDict
 
 from telegram.request import HTTPXRequest
 
+from bot.outbound.scheduler import Grant
 from bot.telegram.app import bot_api_request
 
 # The Runway emulator's frame_scale for tests that count, time and deliver clips but never look
@@ -40,11 +42,13 @@ def free_port() -> int:
 async def eventually(
     check: Callable[[], Awaitable[bool]] | Callable[[], bool],
     *,
-    timeout: float = 15.0,
+    timeout: float = 30.0,
     interval: float = 0.05,
     what: str = "condition",
 ) -> None:
-    """Wait until `check()` is true, or fail the test after `timeout` seconds."""
+    """Wait until `check()` is true, or fail the test after `timeout` seconds. The default
+    is generous: it only bounds a failing test, and a clip rendered while five test workers
+    share two cores has taken more than 15 s."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -68,3 +72,29 @@ async def running_task(work: Coroutine[Any, Any, None]) -> AsyncIterator[asyncio
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+
+class Grants(logging.Handler):
+    """The outbound scheduler's grants in the order it made them (its DEBUG log)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.made: list[Grant] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        grant = getattr(record, "grant", None)
+        if isinstance(grant, Grant):
+            self.made.append(grant)
+
+
+@contextmanager
+def grants_made() -> Iterator[Grants]:
+    log = logging.getLogger("bot.outbound.scheduler")
+    grants, level = Grants(), log.level
+    log.addHandler(grants)
+    log.setLevel(logging.DEBUG)
+    try:
+        yield grants
+    finally:
+        log.removeHandler(grants)
+        log.setLevel(level)

@@ -13,11 +13,8 @@ seconds because Telegram's 30 messages a second sets the pace (a comment says by
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import aiohttp
 import pytest
@@ -38,6 +35,7 @@ from bot.outbound.scheduler import Grant
 from bot.outbound.sending import Priority
 from sandbox.telegram.summaries import TimelineEntry
 from tests.chat.conftest import Sandbox, StartSandbox
+from tests.support import grants_made
 
 SENDS = ("message", "media", "edit")
 
@@ -57,32 +55,6 @@ async def crowd_finishing(sandbox: Sandbox, crowd: Crowd) -> tuple[World, float]
 
 def videos_of(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
     return [e for e in timeline if e.kind == "media"]
-
-
-class Grants(logging.Handler):
-    """The scheduler's grants in the order it made them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.made: list[Grant] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        grant = getattr(record, "grant", None)
-        if isinstance(grant, Grant):
-            self.made.append(grant)
-
-
-@contextmanager
-def grants_made() -> Iterator[Grants]:
-    log = logging.getLogger("bot.outbound.scheduler")
-    grants, level = Grants(), log.level
-    log.addHandler(grants)
-    log.setLevel(logging.DEBUG)
-    try:
-        yield grants
-    finally:
-        log.removeHandler(grants)
-        log.setLevel(level)
 
 
 def let_out_past_a_video(grants: list[Grant]) -> list[Grant]:

@@ -23,7 +23,7 @@ from tests.outbound.conftest import (
     too_many_requests,
 )
 from tests.outbound.scripted import Params, serve_scripted, too_many
-from tests.support import eventually
+from tests.support import eventually, grants_made
 
 
 async def test_a_429_in_one_chat_does_not_hold_up_another() -> None:
@@ -122,20 +122,25 @@ async def test_300_private_chats_with_3_messages_each_draw_no_429() -> None:
 
 async def test_30_messages_to_one_group_take_a_full_window_and_draw_no_429() -> None:
     """Telegram's 20 in any 60 s, with the window shortened to 2 s on both sides so the test
-    stays short: 20 go at once, the other 10 a window (and the skew) later, none refused."""
+    stays short: 20 go at once, the other 10 a window (and the skew) later, none refused.
+    When each went is the scheduler's record of its grants: how long the answers take on a
+    busy machine (eight test workers on two cores) is not the scheduler's to keep."""
     rate_limiter = scheduler(BudgetLimits(group=(Window(20, 2.0),)))
-    async with serve_telegram(flood_config(group_window_seconds=2.0)) as tg:
-        async with scheduled_bot(tg.api_base, rate_limiter) as bot:
-            start = time.monotonic()
-            done = await asyncio.gather(
-                *(finished_at(bot.send_message(GROUP_ID, f"update {n}")) for n in range(30))
-            )
-        assert await too_many_requests(tg) == 0
-        assert len(await tg.client.messages(GROUP_ID)) == 30
+    with grants_made() as grants:
+        async with serve_telegram(flood_config(group_window_seconds=2.0)) as tg:
+            async with scheduled_bot(tg.api_base, rate_limiter) as bot:
+                start = time.monotonic()
+                done = await asyncio.gather(
+                    *(finished_at(bot.send_message(GROUP_ID, f"update {n}")) for n in range(30))
+                )
+            assert await too_many_requests(tg) == 0
+            assert len(await tg.client.messages(GROUP_ID)) == 30
 
-    waits = sorted(at - start for at in done)
-    assert waits[19] < 1.0  # the first 20 back to back
-    assert 2.0 <= waits[20] < 3.5  # the rest once the first have left the window
+    let_out = sorted(g.at - start for g in grants.made)
+    assert len(let_out) == 30
+    assert let_out[19] < 1.0  # the first 20 back to back
+    assert 2.0 <= let_out[20] < 3.5  # the rest once the first have left the window
+    assert sorted(at - start for at in done)[20] >= 2.0  # and none answered sooner
 
 
 async def test_the_same_burst_without_the_scheduler_draws_429s() -> None:
